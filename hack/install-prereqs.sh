@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs, idempotently, what the build, tests and demo need from Debian's packages, and checks
+# for the two toolchains that come with the machine (Go, JDK 25). Safe to run again and again.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+# command -> Debian package providing it
+declare -A packages=(
+  [curl]=curl
+  [unzip]=unzip
+  [openssl]=openssl
+  [git]=git
+)
+missing=()
+for cmd in "${!packages[@]}"; do
+  command -v "$cmd" >/dev/null || missing+=("${packages[$cmd]}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  [ "$(id -u)" = 0 ] || die "missing packages: ${missing[*]} (install them, or run as root)"
+  log "installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+command -v go >/dev/null || die "Go >= 1.24 is needed to build the Kubernetes binaries; install it from https://go.dev/dl"
+go_minor=$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')
+[ "$go_minor" -ge 24 ] || die "Go >= 1.24 is needed (found $(go env GOVERSION))"
+find_jdk25 >/dev/null || die "JDK 25 not found. Set JAVA_HOME to a JDK 25 (Temurin 25 works) or install one under /usr/lib/jvm."

@@ -1,0 +1,36 @@
+# Shared helpers for hack/ scripts. Source it; do not run it.
+# shellcheck shell=bash
+
+PALISADE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PALISADE_CACHE=${PALISADE_CACHE:-$HOME/.cache/palisade}
+
+# Versions of the Kubernetes pieces we build from source. Changing one here
+# also needs the matching hack/tools/*/go.mod (see hack/tools/gen-kube-gomod.sh).
+KUBE_VERSION=v1.34.4
+ETCD_VERSION=v3.6.16
+HELM_VERSION=v3.19.5
+
+log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# Finds a JDK 25: $JAVA_HOME if it is one, else the newest under /usr/lib/jvm.
+find_jdk25() {
+  local candidate
+  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/*25* /usr/lib/jvm/*; do
+    [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] || continue
+    if "$candidate/bin/java" -version 2>&1 | grep -qE 'version "25'; then
+      echo "$candidate"; return 0
+    fi
+  done
+  return 1
+}
+
+use_jdk25() {
+  local jdk
+  jdk=$(find_jdk25) || die "JDK 25 not found. Set JAVA_HOME to a JDK 25 (Temurin 25 works) or install one under /usr/lib/jvm."
+  export JAVA_HOME=$jdk
+  export PATH="$JAVA_HOME/bin:$PATH"
+}
+
+# Directory holding the cached Kubernetes binaries of the pinned versions.
+kube_bin_dir() { echo "$PALISADE_CACHE/bin/kube-$KUBE_VERSION-etcd-$ETCD_VERSION-helm-$HELM_VERSION"; }

@@ -1,0 +1,45 @@
+package dev.palisade.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import java.util.List;
+
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+@ValidationRule(value = "has(self.mode) || (has(self.ports) && size(self.ports) > 0)",
+    message = "set mode, ports, or both: a MeshPolicy with neither changes nothing")
+public class MeshPolicySpec {
+
+  @JsonPropertyDescription("Pods (in this namespace) the policy applies to. Unset selects every"
+      + " workload in the namespace.")
+  public LabelSelector selector;
+
+  @JsonPropertyDescription("mTLS mode for the selected workloads: STRICT (only mTLS from the"
+      + " trust domain), PERMISSIVE (mTLS and plaintext), DISABLE (pass through). Unset inherits"
+      + " from the namespace-wide, then the mesh-wide policy.")
+  public MtlsMode mode;
+
+  @Size(max = 64)
+  @ValidationRule(value = "self.all(p, self.exists_one(q, q.port == p.port))",
+      message = "each port may appear only once")
+  @JsonPropertyDescription("Per-port modes, overriding mode for those ports.")
+  public List<PortMode> ports;
+
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  public static class PortMode {
+    @Required
+    @Min(1)
+    @Max(65535)
+    @JsonPropertyDescription("The workload's container port (1-65535).")
+    public Integer port;
+
+    @Required
+    @JsonPropertyDescription("mTLS mode for this port: STRICT, PERMISSIVE or DISABLE.")
+    public MtlsMode mode;
+  }
+}

@@ -1,0 +1,40 @@
+package dev.palisade.api.v1alpha1;
+
+/**
+ * CEL and regex fragments shared by the API's validation annotations. Kept as compile-time
+ * constants so they can be used inside annotations.
+ */
+final class Rules {
+  private Rules() {}
+
+  /** Go duration syntax without a sign; matches {@code KubeDuration.REGEX} in src-common. */
+  static final String DURATION_REGEX = "^([0-9]+(\\\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$";
+
+  /** A positive duration; guards duration() so a typo yields this message, not a CEL error. */
+  static final String POSITIVE_DURATION =
+      "self.matches('" + DURATION_REGEX + "') && duration(self) > duration('0s')";
+  static final String POSITIVE_DURATION_MESSAGE =
+      "must be a positive duration: a number and a unit (h, m, s, ms), such as 24h, 90m or 1h30m";
+
+  /** renewBefore, when set and both parse, is shorter than lifetime. */
+  static final String RENEW_BEFORE_LIFETIME =
+      "!has(self.renewBefore) || !self.renewBefore.matches('" + DURATION_REGEX + "')"
+          + " || !self.lifetime.matches('" + DURATION_REGEX + "')"
+          + " || duration(self.renewBefore) < duration(self.lifetime)";
+  static final String RENEW_BEFORE_LIFETIME_MESSAGE =
+      "renewBefore must be shorter than lifetime: the renewal point has to fall inside the"
+          + " certificate's validity";
+
+  static final String DNS_LABEL = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?";
+  static final String DNS_SUBDOMAIN = "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
+  static final String TRUST_DOMAIN = "[a-z0-9._-]{1,255}";
+  static final String SPIFFE_SEGMENT = "[a-zA-Z0-9._-]+";
+
+  /** spiffe://td/ns/NAMESPACE/sa/SERVICEACCOUNT, checked segment by segment. */
+  static final String WORKLOAD_SPIFFE_ID =
+      "^spiffe://" + TRUST_DOMAIN + "/ns/" + DNS_LABEL + "/sa/" + DNS_SUBDOMAIN + "$";
+
+  /** A SPIFFE ID, optionally ending in a '*' wildcard after its last '/', or '*' alone. */
+  static final String SPIFFE_ID_PATTERN =
+      "^(\\\\*|spiffe://" + TRUST_DOMAIN + "(/" + SPIFFE_SEGMENT + ")*(/[a-zA-Z0-9._-]*\\\\*)?)$";
+}

@@ -1,0 +1,40 @@
+package dev.palisade.common.time;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Durations written the way Kubernetes users write them ({@code 24h}, {@code 90m}, {@code 1h30m},
+ * {@code 500ms}): Go's {@code time.ParseDuration} syntax without a sign, as the CRDs accept.
+ */
+public final class KubeDuration {
+
+  /** The syntax, also used by the CRD schema so both sides agree on what parses. */
+  public static final String REGEX = "^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$";
+
+  private static final Pattern TERM = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ns|us|µs|ms|s|m|h)");
+  private static final Pattern WHOLE = Pattern.compile(REGEX);
+  private static final Map<String, Long> NANOS_PER_UNIT = Map.of(
+      "ns", 1L, "us", 1_000L, "µs", 1_000L, "ms", 1_000_000L,
+      "s", 1_000_000_000L, "m", 60_000_000_000L, "h", 3_600_000_000_000L);
+
+  private KubeDuration() {}
+
+  /** Parses {@code text}, or throws {@link IllegalArgumentException} naming the accepted form. */
+  public static Duration parse(String text) {
+    if (text == null || !WHOLE.matcher(text).matches()) {
+      throw new IllegalArgumentException(
+          "not a duration: '" + text + "' (use a number and a unit, such as 24h, 90m or 1h30m)");
+    }
+    BigDecimal nanos = BigDecimal.ZERO;
+    Matcher term = TERM.matcher(text);
+    while (term.find()) {
+      nanos = nanos.add(new BigDecimal(term.group(1))
+          .multiply(BigDecimal.valueOf(NANOS_PER_UNIT.get(term.group(2)))));
+    }
+    return Duration.ofNanos(nanos.longValueExact());
+  }
+}
