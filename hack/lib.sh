@@ -34,3 +34,8 @@ use_jdk25() {
 
 # Directory holding the cached Kubernetes binaries of the pinned versions.
 kube_bin_dir() { echo "$PALISADE_CACHE/bin/kube-$KUBE_VERSION-etcd-$ETCD_VERSION-helm-$HELM_VERSION"; }
+
+# The local control plane of hack/cluster-up.sh (the demo's cluster).
+CLUSTER_APISERVER_PORT=${CLUSTER_APISERVER_PORT:-16443}
+CLUSTER_ETCD_PORT=${CLUSTER_ETCD_PORT:-23790}
+cluster_state_dir() { echo "$PALISADE_CACHE/cluster"; }
