@@ -1,0 +1,98 @@
+package dev.palisade.common.pki;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.security.PrivateKey;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.util.io.pem.PemObject;
+
+/** PEM in and out: certificates, PKCS#8 private keys, PKCS#10 requests. */
+public final class Pem {
+  private Pem() {}
+
+  public static String certificates(Collection<X509Certificate> certificates) {
+    return write(certificates.toArray());
+  }
+
+  public static String certificate(X509Certificate certificate) {
+    return write(certificate);
+  }
+
+  /** PKCS#8 ("BEGIN PRIVATE KEY"), the form Secrets' tls.key carries. */
+  public static String privateKey(PrivateKey key) {
+    return write(new PemObject("PRIVATE KEY", key.getEncoded()));
+  }
+
+  public static String csr(PKCS10CertificationRequest csr) {
+    try {
+      return write(new PemObject("CERTIFICATE REQUEST", csr.getEncoded()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Every certificate in {@code pem}, in order; throws if there is none or one is malformed. */
+  public static List<X509Certificate> parseCertificates(String pem) {
+    try {
+      CertificateFactory factory = CertificateFactory.getInstance("X.509");
+      List<X509Certificate> certificates = new ArrayList<>();
+      for (var c : factory.generateCertificates(new ByteArrayInputStream(pem.getBytes(
+          java.nio.charset.StandardCharsets.US_ASCII)))) {
+        certificates.add((X509Certificate) c);
+      }
+      if (certificates.isEmpty()) {
+        throw new IllegalArgumentException("no PEM certificate found");
+      }
+      return certificates;
+    } catch (CertificateException e) {
+      throw new IllegalArgumentException("not a PEM certificate: " + e.getMessage(), e);
+    }
+  }
+
+  /** A private key in PKCS#8, or in the traditional "EC/RSA PRIVATE KEY" form OpenSSL writes. */
+  public static PrivateKey parsePrivateKey(String pem) {
+    try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+      Object object = parser.readObject();
+      JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+      return switch (object) {
+        case PrivateKeyInfo info -> converter.getPrivateKey(info);
+        case PEMKeyPair pair -> converter.getKeyPair(pair).getPrivate();
+        case null -> throw new IllegalArgumentException("no PEM private key found");
+        default -> throw new IllegalArgumentException(
+            "not an unencrypted private key: " + object.getClass().getSimpleName());
+      };
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not a PEM private key: " + e.getMessage(), e);
+    }
+  }
+
+  private static String write(Object... objects) {
+    StringWriter out = new StringWriter();
+    try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+      for (Object object : objects) {
+        writer.writeObject(object);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  private static String write(PemObject object) {
+    return write((Object) object);
+  }
+}
