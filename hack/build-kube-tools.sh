@@ -30,5 +30,11 @@ done
 build etcd etcd . ""
 build kube-apiserver kube ./cmd/kube-apiserver "$kube_ldflags"
 build kubectl kube ./cmd/kubectl "$kube_ldflags"
-build helm helm helm.sh/helm/v3/cmd/helm "-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION -X helm.sh/helm/v3/internal/version.gitTreeState=clean"
+# Helm's default Kubernetes version (for `helm template` and kubeVersion checks) is set at build
+# time, as its own Makefile does; without it Helm assumes v1.20.
+helm_ldflags="-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION -X helm.sh/helm/v3/internal/version.gitTreeState=clean"
+for pkg in helm.sh/helm/v3/pkg/chartutil helm.sh/helm/v3/pkg/lint/rules; do
+  helm_ldflags+=" -X $pkg.k8sVersionMajor=1 -X $pkg.k8sVersionMinor=$minor"
+done
+build helm helm helm.sh/helm/v3/cmd/helm "$helm_ldflags"
 echo "$out"

@@ -11,6 +11,7 @@ import dev.palisade.api.v1alpha1.TrustDomain;
 import dev.palisade.api.v1alpha1.TrustDomainStatus;
 import dev.palisade.api.v1alpha1.WorkloadCertificate;
 import dev.palisade.api.v1alpha1.WorkloadCertificateStatus;
+import dev.palisade.testing.CommandLine;
 import dev.palisade.testing.ControlPlane;
 import dev.palisade.testing.Kubectl;
 import dev.palisade.testing.PalisadeApi;
@@ -52,7 +53,7 @@ class ApiIT {
     assertThat(client.getKubernetesVersion().getGitVersion())
         .isEqualTo("v" + ControlPlane.KUBE_VERSION)
         .startsWith("v1.34.");
-    Kubectl.Result kubectl = new Kubectl(controlPlane).run("version", "--client", "-o", "json");
+    CommandLine.Result kubectl = new Kubectl(controlPlane).run("version", "--client", "-o", "json");
     assertThat(kubectl.stdout()).contains("\"gitVersion\": \"v" + ControlPlane.KUBE_VERSION + "\"");
   }
 
@@ -60,7 +61,7 @@ class ApiIT {
   void everyExampleIsAcceptedByKubectlApplyAndShowsInKubectlGet() throws IOException {
     Kubectl kubectl = new Kubectl(controlPlane);
     for (Path example : examples()) {
-      Kubectl.Result result = kubectl.run("apply", "-f", example.toString());
+      CommandLine.Result result = kubectl.run("apply", "-f", example.toString());
       assertThat(result.succeeded()).as("kubectl apply -f %s: %s", example, result.stderr()).isTrue();
     }
     assertThat(kubectl.run("get", "trustdomains").stdout())

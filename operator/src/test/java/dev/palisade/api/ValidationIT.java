@@ -8,6 +8,7 @@ import dev.palisade.api.v1alpha1.TrustDomain;
 import dev.palisade.api.v1alpha1.WorkloadCertificate;
 import dev.palisade.api.v1alpha1.WorkloadCertificateSpec;
 import dev.palisade.common.spiffe.WorkloadIdentity;
+import dev.palisade.testing.CommandLine;
 import dev.palisade.testing.ControlPlane;
 import dev.palisade.testing.Kubectl;
 import dev.palisade.testing.PalisadeApi;
@@ -81,7 +82,7 @@ class ValidationIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("invalidObjects")
   void kubectlApplyIsRejectedWithTheDocumentedMessage(Path file) {
-    Kubectl.Result result = new Kubectl(controlPlane).apply(file.toAbsolutePath(), NAMESPACE);
+    CommandLine.Result result = new Kubectl(controlPlane).apply(file.toAbsolutePath(), NAMESPACE);
     assertThat(result.exitCode()).as("kubectl apply exit code").isNotZero();
     assertThat(result.stderr()).contains(expectedMessage(file));
   }
