@@ -1,0 +1,49 @@
+package dev.palisade.operator;
+
+import dev.palisade.operator.reconciler.trustbundle.TrustBundleReconciler;
+import dev.palisade.operator.reconciler.trustdomain.TrustDomainReconciler;
+import dev.palisade.operator.reconciler.workloadcertificate.WorkloadCertificateReconciler;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The operator's reconcilers (TrustDomain CA, trust bundles, WorkloadCertificates) on
+ * java-operator-sdk, leader-elected when {@link Settings#leaderElection()} is on.
+ */
+public final class PalisadeOperator implements AutoCloseable {
+
+  /**
+   * @param namespace the operator's own namespace: CA Secrets, leases, events about cluster objects
+   * @param bundlePropagation how long a new root is trusted before leaves chain to it
+   */
+  public record Settings(String namespace, Duration bundlePropagation, boolean leaderElection) {}
+
+  private final Operator operator;
+
+  public PalisadeOperator(KubernetesClient client, Settings settings, Clock clock) {
+    this.operator = new Operator(overrides -> {
+      overrides.withKubernetesClient(client);
+      overrides.withStopOnInformerErrorDuringStartup(true);
+      if (settings.leaderElection()) {
+        overrides.withLeaderElectionConfiguration(
+            new LeaderElectionConfiguration("palisade-operator", settings.namespace()));
+      }
+    });
+    operator.register(new TrustDomainReconciler(settings.namespace(), clock,
+        settings.bundlePropagation()));
+    operator.register(new TrustBundleReconciler(settings.namespace(), clock));
+    operator.register(new WorkloadCertificateReconciler(settings.namespace(), clock));
+  }
+
+  public void start() {
+    operator.start();
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+  }
+}

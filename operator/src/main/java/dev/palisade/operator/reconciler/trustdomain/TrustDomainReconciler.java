@@ -1,0 +1,158 @@
+package dev.palisade.operator.reconciler.trustdomain;
+
+import dev.palisade.api.v1alpha1.TrustDomain;
+import dev.palisade.api.v1alpha1.TrustDomainStatus;
+import dev.palisade.operator.ca.CaChange;
+import dev.palisade.operator.ca.CaSecrets;
+import dev.palisade.operator.ca.CaSettings;
+import dev.palisade.operator.ca.CaSourceException;
+import dev.palisade.operator.ca.CaState;
+import dev.palisade.operator.ca.RotationPlanner;
+import dev.palisade.operator.ca.TrustDomainSettings;
+import dev.palisade.operator.kube.EventRecorder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps each TrustDomain's CA as {@link RotationPlanner} says it should be: reads the spec (and an
+ * imported root's Secret), plans with the clock, writes the CA Secret when something changed,
+ * records Events and the status, and comes back at the next point something is due.
+ *
+ * <p>Bad input loses nothing: when the root source is unusable or the CA Secret unreadable, the
+ * status says why and the CA Secret is left as it was, so signing continues.
+ */
+@ControllerConfiguration(name = "trustdomain")
+public class TrustDomainReconciler implements Reconciler<TrustDomain> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TrustDomainReconciler.class);
+  private static final Duration RETRY_AFTER_ERROR = Duration.ofMinutes(1);
+
+  private final String namespace;
+  private final Clock clock;
+  private final Duration bundlePropagation;
+  private final TrustDomainStatusFactory statuses;
+
+  public TrustDomainReconciler(String operatorNamespace, Clock clock, Duration bundlePropagation) {
+    this.namespace = operatorNamespace;
+    this.clock = clock;
+    this.bundlePropagation = bundlePropagation;
+    this.statuses = new TrustDomainStatusFactory(clock);
+  }
+
+  @Override
+  public UpdateControl<TrustDomain> reconcile(TrustDomain trustDomain, Context<TrustDomain> context) {
+    KubernetesClient client = context.getClient();
+    EventRecorder events = new EventRecorder(client, clock);
+    Instant now = clock.instant();
+    String name = trustDomain.getMetadata().getName();
+    TrustDomainStatus previous = Optional.ofNullable(trustDomain.getStatus()).orElseGet(TrustDomainStatus::new);
+
+    CaSettings settings;
+    try {
+      settings = TrustDomainSettings.from(trustDomain.getSpec(), secretName ->
+          Optional.ofNullable(client.secrets().inNamespace(namespace).withName(secretName).get()),
+          bundlePropagation, now);
+    } catch (CaSourceException e) {
+      events.warning(trustDomain, e.reason(), e.getMessage());
+      return failed(trustDomain, previous, e.reason(), e.getMessage());
+    }
+
+    Secret stored = client.secrets().inNamespace(namespace).withName(CaSecrets.name(name)).get();
+    Optional<CaState> current;
+    try {
+      current = Optional.ofNullable(stored).map(CaSecrets::fromSecret);
+    } catch (RuntimeException e) {
+      String message = "CA Secret " + namespace + "/" + CaSecrets.name(name) + " is unreadable ("
+          + e.getMessage() + "); it is left untouched: restore it from a backup or delete it to"
+          + " start a new CA";
+      events.warning(trustDomain, "CaSecretUnreadable", message);
+      return failed(trustDomain, previous, "CaSecretUnreadable", message);
+    }
+    if (current.isPresent() && !current.get().trustDomain().equals(settings.trustDomain())) {
+      String message = "CA Secret belongs to trust domain " + current.get().trustDomain();
+      return failed(trustDomain, previous, "TrustDomainMismatch", message);
+    }
+
+    RotationPlanner.Plan plan = RotationPlanner.plan(current, settings, now);
+    if (plan.changed()) {
+      Secret desired = CaSecrets.toSecret(namespace, name, plan.state(),
+          settings.root() instanceof CaSettings.GeneratedRoot);
+      if (stored == null) {
+        client.resource(desired).create();
+      } else {
+        // Optimistic concurrency: a concurrent writer makes this fail and the reconcile retry.
+        desired.getMetadata().setResourceVersion(stored.getMetadata().getResourceVersion());
+        client.resource(desired).update();
+      }
+      for (CaChange change : plan.changes()) {
+        LOG.info("trust domain {}: {}", settings.trustDomain(), change.message());
+        events.normal(trustDomain, reason(change), change.message());
+      }
+    }
+    trustDomain.setStatus(statuses.ready(trustDomain, previous, plan.state()));
+    Duration wait = Duration.between(now, plan.nextCheck());
+    return UpdateControl.patchStatus(trustDomain)
+        .rescheduleAfter(wait.isNegative() || wait.isZero() ? Duration.ofSeconds(1) : wait);
+  }
+
+  private UpdateControl<TrustDomain> failed(TrustDomain trustDomain, TrustDomainStatus previous,
+      String reason, String message) {
+    LOG.warn("trust domain {}: {}", trustDomain.getMetadata().getName(), message);
+    trustDomain.setStatus(statuses.notReady(trustDomain, previous, reason, message));
+    return UpdateControl.patchStatus(trustDomain).rescheduleAfter(RETRY_AFTER_ERROR);
+  }
+
+  private static String reason(CaChange change) {
+    return switch (change) {
+      case ROOT_CREATED -> "RootCreated";
+      case ROOT_ROTATION_STARTED -> "RootRotationStarted";
+      case ISSUER_ISSUED -> "IssuerIssued";
+      case OLD_ROOTS_RETIRED -> "OldRootsRetired";
+    };
+  }
+
+  /**
+   * Secrets in the operator's namespace wake the TrustDomain they belong to: its CA Secret (edited
+   * or deleted by hand) or the Secret its imported root comes from.
+   */
+  @Override
+  public List<EventSource<?, TrustDomain>> prepareEventSources(EventSourceContext<TrustDomain> context) {
+    var config = InformerEventSourceConfiguration.from(Secret.class, TrustDomain.class)
+        .withNamespaces(Set.of(namespace))
+        .withSecondaryToPrimaryMapper((Secret secret) -> owners(secret, context))
+        .build();
+    return List.of(new InformerEventSource<>(config, context));
+  }
+
+  private static Set<ResourceID> owners(Secret secret, EventSourceContext<TrustDomain> context) {
+    var labels = Optional.ofNullable(secret.getMetadata().getLabels()).orElse(java.util.Map.of());
+    String owner = labels.get(CaSecrets.LABEL_TRUST_DOMAIN_OBJECT);
+    if (owner != null) {
+      return Set.of(new ResourceID(owner));
+    }
+    String name = secret.getMetadata().getName();
+    return context.getPrimaryCache()
+        .list(td -> td.getSpec() != null && td.getSpec().root != null
+            && td.getSpec().root.secretRef != null && name.equals(td.getSpec().root.secretRef.name))
+        .map(td -> ResourceID.fromResource(td))
+        .collect(Collectors.toSet());
+  }
+}

@@ -1,0 +1,66 @@
+package dev.palisade.operator.reconciler.trustdomain;
+
+import dev.palisade.api.v1alpha1.TrustDomain;
+import dev.palisade.api.v1alpha1.TrustDomainStatus;
+import dev.palisade.common.pki.Fingerprints;
+import dev.palisade.operator.ca.CaState;
+import dev.palisade.operator.kube.Conditions;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.stream.Collectors;
+
+/** TrustDomain statuses, stamped with the generation they describe. */
+final class TrustDomainStatusFactory {
+
+  private final Conditions conditions;
+
+  TrustDomainStatusFactory(Clock clock) {
+    this.conditions = new Conditions(clock);
+  }
+
+  TrustDomainStatus ready(TrustDomain trustDomain, TrustDomainStatus previous, CaState state) {
+    TrustDomainStatus status = new TrustDomainStatus();
+    long generation = trustDomain.getMetadata().getGeneration();
+    status.observedGeneration = generation;
+    status.root = summary(state.newestRoot());
+    status.issuer = summary(state.issuer().certificate());
+    status.bundleRoots = state.roots().size();
+    status.bundleVersion = bundleVersion(state);
+    String message = state.roots().size() > 1
+        ? "Issuing; root rotation in progress, the trust bundle carries " + state.roots().size() + " roots"
+        : "Issuing workload certificates for " + state.trustDomain();
+    status.conditions = conditions.set(previous.conditions, Conditions.READY, true, "Issuing",
+        message, generation);
+    return status;
+  }
+
+  /** Not ready: the last known CA details stay, so users still see what is in effect. */
+  TrustDomainStatus notReady(TrustDomain trustDomain, TrustDomainStatus previous, String reason,
+      String message) {
+    long generation = trustDomain.getMetadata().getGeneration();
+    previous.observedGeneration = generation;
+    previous.conditions = conditions.set(previous.conditions, Conditions.READY, false, reason,
+        message, generation);
+    return previous;
+  }
+
+  /** Short and stable: changes exactly when the set of roots changes. */
+  static String bundleVersion(CaState state) {
+    String fingerprints = state.roots().stream().map(Fingerprints::sha256)
+        .collect(Collectors.joining(","));
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(fingerprints.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return java.util.HexFormat.of().formatHex(digest, 0, 6);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static TrustDomainStatus.CertificateSummary summary(X509Certificate certificate) {
+    TrustDomainStatus.CertificateSummary summary = new TrustDomainStatus.CertificateSummary();
+    summary.fingerprint = Fingerprints.sha256(certificate);
+    summary.notAfter = certificate.getNotAfter().toInstant().toString();
+    return summary;
+  }
+}

@@ -1,0 +1,111 @@
+package dev.palisade.operator.reconciler.workloadcertificate;
+
+import dev.palisade.common.pki.KeyType;
+import dev.palisade.common.pki.Pem;
+import dev.palisade.common.spiffe.WorkloadIdentity;
+import dev.palisade.common.time.Renewal;
+import dev.palisade.operator.ca.CaState;
+import dev.palisade.operator.ca.SignedCertificate;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.nio.charset.StandardCharsets;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/** The layout of a WorkloadCertificate's Secret (kubernetes.io/tls plus ca.crt), in and out. */
+final class CertificateSecrets {
+
+  private CertificateSecrets() {}
+
+  /** What an existing Secret holds. */
+  record Current(X509Certificate leaf, List<X509Certificate> chain, List<X509Certificate> bundle) {}
+
+  static Secret build(String namespace, String name, String owner, SignedCertificate signed,
+      PrivateKey key) {
+    return new SecretBuilder()
+        .withNewMetadata()
+          .withName(name)
+          .withNamespace(namespace)
+          .addToLabels(WorkloadCertificateReconciler.SECRET_LABEL, owner)
+          .addToLabels("app.kubernetes.io/managed-by", "palisade")
+        .endMetadata()
+        .withType("kubernetes.io/tls")
+        .addToData("tls.crt", encode(Pem.certificates(signed.chain())))
+        .addToData("tls.key", encode(Pem.privateKey(key)))
+        .addToData("ca.crt", encode(Pem.certificates(signed.trustBundle())))
+        .build();
+  }
+
+  static Secret withBundle(Secret secret, List<X509Certificate> bundle) {
+    return new SecretBuilder(secret)
+        .addToData("ca.crt", encode(Pem.certificates(bundle)))
+        .build();
+  }
+
+  /** The Secret's contents, or null if it cannot be read (it is then re-issued). */
+  static Current read(Secret secret) {
+    try {
+      Map<String, String> data = secret.getData();
+      List<X509Certificate> chain = Pem.parseCertificates(decode(data.get("tls.crt")));
+      List<X509Certificate> bundle = Pem.parseCertificates(decode(data.get("ca.crt")));
+      Pem.parsePrivateKey(decode(data.get("tls.key")));
+      return new Current(chain.getFirst(), chain, bundle);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Whether the Secret's certificate must be replaced: renewal time reached, another identity or
+   * key type, or it does not chain to the CA's newest root (after a root rotation). An issuer
+   * renewed under the same root changes nothing: the old chain stays valid.
+   */
+  static boolean needsNewCertificate(Current current, WorkloadIdentity identity, KeyType keyType,
+      CaState ca, Duration renewBefore, Instant now) {
+    X509Certificate leaf = current.leaf();
+    Instant renewal = Renewal.renewalTime(leaf.getNotBefore().toInstant(),
+        leaf.getNotAfter().toInstant(), renewBefore);
+    boolean sameKeyType = (leaf.getPublicKey() instanceof ECPublicKey) == (keyType == KeyType.ECDSA_P256);
+    return !now.isBefore(renewal)
+        || !sameKeyType
+        || !identity.toString().equals(uriSan(leaf))
+        || !chainsTo(current.chain(), ca.newestRoot());
+  }
+
+  /** Whether the chain's top certificate is signed by {@code root}. */
+  private static boolean chainsTo(List<X509Certificate> chain, X509Certificate root) {
+    try {
+      chain.getLast().verify(root.getPublicKey());
+      return true;
+    } catch (java.security.GeneralSecurityException e) {
+      return false;
+    }
+  }
+
+  private static String uriSan(X509Certificate leaf) {
+    try {
+      var names = leaf.getSubjectAlternativeNames();
+      if (names == null) {
+        return null;
+      }
+      return names.stream().filter(n -> (Integer) n.get(0) == 6).map(n -> (String) n.get(1))
+          .findFirst().orElse(null);
+    } catch (java.security.cert.CertificateParsingException e) {
+      return null;
+    }
+  }
+
+  private static String encode(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static String decode(String base64) {
+    return new String(Base64.getDecoder().decode(base64), StandardCharsets.US_ASCII);
+  }
+}

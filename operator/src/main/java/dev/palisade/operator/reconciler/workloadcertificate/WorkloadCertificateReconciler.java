@@ -1,0 +1,200 @@
+package dev.palisade.operator.reconciler.workloadcertificate;
+
+import dev.palisade.api.v1alpha1.WorkloadCertificate;
+import dev.palisade.api.v1alpha1.WorkloadCertificateStatus;
+import dev.palisade.common.pki.KeyType;
+import dev.palisade.common.spiffe.InvalidSpiffeIdException;
+import dev.palisade.common.spiffe.WorkloadIdentity;
+import dev.palisade.common.time.KubeDuration;
+import dev.palisade.common.time.Renewal;
+import dev.palisade.operator.ca.CaRegistry;
+import dev.palisade.operator.ca.CaSecrets;
+import dev.palisade.operator.ca.CaState;
+import dev.palisade.operator.ca.CaUnavailableException;
+import dev.palisade.operator.ca.SignedCertificate;
+import dev.palisade.operator.kube.Conditions;
+import dev.palisade.operator.kube.EventRecorder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Keeps a WorkloadCertificate's Secret holding a valid certificate for its SPIFFE ID, like
+ * cert-manager's Certificate: issues it, renews it at its renewal time or when the CA moved to a
+ * new root, re-creates it if deleted, and updates {@code ca.crt} when the bundle changes.
+ */
+@ControllerConfiguration(name = "workloadcertificate")
+public class WorkloadCertificateReconciler implements Reconciler<WorkloadCertificate> {
+
+  static final String SECRET_LABEL = "palisade.dev/workload-certificate";
+  private static final Duration RETRY = Duration.ofSeconds(30);
+
+  private final String operatorNamespace;
+  private final Clock clock;
+  private final Conditions conditions;
+
+  public WorkloadCertificateReconciler(String operatorNamespace, Clock clock) {
+    this.operatorNamespace = operatorNamespace;
+    this.clock = clock;
+    this.conditions = new Conditions(clock);
+  }
+
+  @Override
+  public UpdateControl<WorkloadCertificate> reconcile(WorkloadCertificate certificate,
+      Context<WorkloadCertificate> context) {
+    String namespace = certificate.getMetadata().getNamespace();
+    EventRecorder events = new EventRecorder(context.getClient(), clock);
+    WorkloadIdentity identity;
+    try {
+      identity = WorkloadIdentity.parse(certificate.getSpec().spiffeId);
+    } catch (InvalidSpiffeIdException e) {
+      return notReady(certificate, "InvalidSpiffeId", e.getMessage());
+    }
+    // Admission already refuses this; checked again so no path signs another namespace's identity.
+    if (!identity.namespace().equals(namespace)) {
+      return notReady(certificate, "IdentityOutsideNamespace", "spec.spiffeId names namespace "
+          + identity.namespace() + "; a WorkloadCertificate may only name identities of " + namespace);
+    }
+    CaRegistry registry = caRegistry(context);
+    Optional<CaState> ca;
+    try {
+      ca = registry.state(identity.trustDomain());
+    } catch (RuntimeException e) {
+      ca = Optional.empty();
+    }
+    if (ca.isEmpty()) {
+      return notReady(certificate, "TrustDomainNotReady", "no ready TrustDomain for trust domain "
+          + identity.trustDomain() + "; create one (see examples/10-trustdomain.yaml)");
+    }
+    String secretName = certificate.getSpec().secretName;
+    Optional<Secret> existing = context.getSecondaryResource(Secret.class, "certificate-secrets");
+    Secret unmanaged = context.getClient().secrets().inNamespace(namespace).withName(secretName).get();
+    if (existing.isEmpty() && unmanaged != null) {
+      return notReady(certificate, "SecretNotOwned", "Secret " + secretName + " exists and is not"
+          + " managed by Palisade; choose another spec.secretName or delete that Secret");
+    }
+
+    Instant now = clock.instant();
+    Duration renewBefore = Optional.ofNullable(certificate.getSpec().renewBefore)
+        .map(KubeDuration::parse).orElse(null);
+    KeyType keyType = certificate.getSpec().keyAlgorithm == null
+        ? KeyType.ECDSA_P256 : KeyType.valueOf(certificate.getSpec().keyAlgorithm.name());
+    CertificateSecrets.Current current = existing.map(CertificateSecrets::read).orElse(null);
+    X509Certificate leaf;
+    if (current != null && !CertificateSecrets.needsNewCertificate(current, identity, keyType,
+        ca.get(), renewBefore, now)) {
+      leaf = current.leaf();
+      if (!current.bundle().equals(ca.get().roots())) {
+        context.getClient().resource(CertificateSecrets.withBundle(existing.get(), ca.get().roots()))
+            .update();
+      }
+    } else {
+      KeyPair keys = keyType.generate();
+      Duration lifetime = Optional.ofNullable(certificate.getSpec().lifetime)
+          .map(KubeDuration::parse).orElse(null);
+      SignedCertificate signed;
+      try {
+        signed = registry.signWorkload(keys.getPublic(), identity, lifetime);
+      } catch (CaUnavailableException e) {
+        return notReady(certificate, "TrustDomainNotReady", e.getMessage());
+      }
+      Secret secret = CertificateSecrets.build(namespace, secretName,
+          certificate.getMetadata().getName(), signed, keys.getPrivate());
+      context.getClient().resource(secret).forceConflicts().serverSideApply();
+      leaf = signed.leaf();
+      events.normal(certificate, current == null ? "Issued" : "Renewed", "Wrote a certificate for "
+          + identity + " valid until " + leaf.getNotAfter().toInstant() + " to Secret " + secretName);
+    }
+
+    Instant renewal = Renewal.renewalTime(leaf.getNotBefore().toInstant(),
+        leaf.getNotAfter().toInstant(), renewBefore);
+    WorkloadCertificateStatus status = status(certificate);
+    status.notBefore = leaf.getNotBefore().toInstant().toString();
+    status.notAfter = leaf.getNotAfter().toInstant().toString();
+    status.renewalTime = renewal.toString();
+    status.serial = leaf.getSerialNumber().toString(16);
+    status.conditions = conditions.set(status.conditions, Conditions.READY, true, "Issued",
+        "Secret " + secretName + " holds a certificate for " + identity,
+        certificate.getMetadata().getGeneration());
+    certificate.setStatus(status);
+    Duration wait = Duration.between(now, renewal);
+    return UpdateControl.patchStatus(certificate)
+        .rescheduleAfter(wait.isNegative() ? Duration.ofSeconds(1) : wait);
+  }
+
+  private UpdateControl<WorkloadCertificate> notReady(WorkloadCertificate certificate,
+      String reason, String message) {
+    WorkloadCertificateStatus status = status(certificate);
+    status.conditions = conditions.set(status.conditions, Conditions.READY, false, reason, message,
+        certificate.getMetadata().getGeneration());
+    certificate.setStatus(status);
+    return UpdateControl.patchStatus(certificate).rescheduleAfter(RETRY);
+  }
+
+  private static WorkloadCertificateStatus status(WorkloadCertificate certificate) {
+    WorkloadCertificateStatus status = Optional.ofNullable(certificate.getStatus())
+        .orElseGet(WorkloadCertificateStatus::new);
+    status.observedGeneration = certificate.getMetadata().getGeneration();
+    return status;
+  }
+
+  private static CaRegistry caRegistry(Context<WorkloadCertificate> context, Clock clock) {
+    var secrets = (InformerEventSource<Secret, WorkloadCertificate>) context.eventSourceRetriever()
+        .getEventSourceFor(Secret.class, "ca-secrets");
+    return new CaRegistry(() -> secrets.list().toList(), clock);
+  }
+
+  private CaRegistry caRegistry(Context<WorkloadCertificate> context) {
+    return caRegistry(context, clock);
+  }
+
+  /**
+   * The managed Secret wakes its WorkloadCertificate (deleted or edited); a CA Secret wakes every
+   * WorkloadCertificate of its trust domain (issuer or bundle changed).
+   */
+  @Override
+  public List<EventSource<?, WorkloadCertificate>> prepareEventSources(
+      EventSourceContext<WorkloadCertificate> context) {
+    var certificateSecrets = InformerEventSourceConfiguration
+        .from(Secret.class, WorkloadCertificate.class)
+        .withName("certificate-secrets")
+        .withWatchAllNamespaces()
+        .withLabelSelector(SECRET_LABEL)
+        .withSecondaryToPrimaryMapper((Secret secret) -> Set.of(new ResourceID(
+            secret.getMetadata().getLabels().get(SECRET_LABEL), secret.getMetadata().getNamespace())))
+        .withPrimaryToSecondaryMapper((WorkloadCertificate wc) -> Set.of(new ResourceID(
+            wc.getSpec().secretName, wc.getMetadata().getNamespace())))
+        .build();
+    var caSecrets = InformerEventSourceConfiguration.from(Secret.class, WorkloadCertificate.class)
+        .withName("ca-secrets")
+        .withNamespaces(Set.of(operatorNamespace))
+        .withLabelSelector(CaSecrets.LABEL_CA + "=true")
+        .withSecondaryToPrimaryMapper((Secret secret) -> {
+          String trustDomain = CaSecrets.trustDomain(secret);
+          return context.getPrimaryCache()
+              .list(wc -> wc.getSpec() != null && wc.getSpec().spiffeId != null
+                  && wc.getSpec().spiffeId.startsWith("spiffe://" + trustDomain + "/"))
+              .map(ResourceID::fromResource)
+              .collect(Collectors.toSet());
+        })
+        .build();
+    return List.of(new InformerEventSource<>(certificateSecrets, context),
+        new InformerEventSource<>(caSecrets, context));
+  }
+}

@@ -1,0 +1,239 @@
+package dev.palisade.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.palisade.api.v1alpha1.TrustDomain;
+import dev.palisade.api.v1alpha1.TrustDomainSpec;
+import dev.palisade.common.pki.Pem;
+import dev.palisade.testing.ControlPlane;
+import dev.palisade.testing.Openssl;
+import dev.palisade.testing.OperatorServiceAccount;
+import dev.palisade.testing.PalisadeApi;
+import dev.palisade.testing.RunningOperator;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The TrustDomain reconciler and trust bundle publisher on a real API server, running as the
+ * chart's ServiceAccount: generated and imported roots, bad root Secrets, bundle ConfigMaps kept
+ * in place, and a root rotation observed in the ConfigMap.
+ */
+class TrustDomainIT {
+
+  private static final String OPERATOR_NS = OperatorServiceAccount.NAMESPACE;
+  private static final String MESHED_NS = "trustdomain-it";
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static KubernetesClient admin;
+  private static RunningOperator operator;
+
+  @BeforeAll
+  static void start() {
+    ControlPlane controlPlane = ControlPlane.get();
+    admin = controlPlane.adminClient();
+    PalisadeApi.install(admin);
+    // A short propagation period keeps the rotation test quick.
+    operator = new RunningOperator(controlPlane, Duration.ofSeconds(2));
+    admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(MESHED_NS)
+        .addToLabels("palisade.dev/inject", "enabled").endMetadata().build())
+        .createOr(existing -> existing.update());
+  }
+
+  @AfterAll
+  static void stop() {
+    operator.close();
+    admin.close();
+  }
+
+  @Test
+  void generatedRootBecomesReadyWithStatusSecretEventsAndBundles() {
+    TrustDomain td = apply(generated("generated-it", "generated.it"));
+
+    TrustDomain ready = awaitReady(td.getMetadata().getName());
+    assertThat(ready.getStatus().observedGeneration).isEqualTo(ready.getMetadata().getGeneration());
+    assertThat(ready.getStatus().root.fingerprint).hasSize(64);
+    assertThat(ready.getStatus().issuer.notAfter).isNotBlank();
+    assertThat(ready.getStatus().bundleRoots).isEqualTo(1);
+
+    var caSecret = admin.secrets().inNamespace(OPERATOR_NS).withName("palisade-ca-generated-it").get();
+    assertThat(caSecret.getType()).isEqualTo("palisade.dev/ca");
+    assertThat(caSecret.getData()).containsKeys("ca.crt", "root.key", "issuer.crt", "issuer.key");
+
+    for (String ns : List.of(OPERATOR_NS, MESHED_NS)) {
+      await("bundle in " + ns).atMost(WAIT).untilAsserted(() ->
+          assertThat(bundleRoots(ns)).extracting(c -> c.getSubjectX500Principal().getName())
+              .anySatisfy(name -> assertThat(name).contains("O=generated.it")));
+    }
+    await("events").atMost(WAIT).untilAsserted(() -> assertThat(
+        admin.v1().events().inNamespace("default").list().getItems())
+        .anySatisfy(e -> {
+          assertThat(e.getInvolvedObject().getName()).isEqualTo("generated-it");
+          assertThat(e.getReason()).isEqualTo("RootCreated");
+        }));
+  }
+
+  @Test
+  void deletedOrEditedBundleConfigMapsAreRestored() {
+    apply(generated("restore-it", "restore.it"));
+    awaitReady("restore-it");
+    await().atMost(WAIT).until(() -> bundle(MESHED_NS).isPresent());
+
+    admin.configMaps().inNamespace(MESHED_NS).withName("palisade-trust-bundle").delete();
+    await("re-created").atMost(WAIT).untilAsserted(() ->
+        assertThat(bundleRoots(MESHED_NS)).isNotEmpty());
+
+    admin.configMaps().inNamespace(MESHED_NS).withName("palisade-trust-bundle")
+        .edit(cm -> {
+          cm.getData().put("ca.crt", "tampered");
+          return cm;
+        });
+    await("restored").atMost(WAIT).untilAsserted(() ->
+        assertThat(bundleRoots(MESHED_NS)).isNotEmpty());
+  }
+
+  @Test
+  void importedRootIsUsedAndBadRootSecretsAreReportedWithoutHarm() {
+    Openssl openssl = new Openssl();
+    openssl.rootCa("good", "/O=imported.it/CN=Imported Root");
+    openssl.leafOnly("leaf");
+    openssl.rootCa("other", "/CN=Other Root");
+    rootSecret("imported-root", openssl.read("good.crt"), openssl.read("good.key"));
+    rootSecret("not-a-ca", openssl.read("leaf.crt"), openssl.read("leaf.key"));
+    rootSecret("mismatched", openssl.read("good.crt"), openssl.read("other.key"));
+
+    apply(imported("imported-it", "imported.it", "imported-root"));
+    apply(imported("missing-it", "missing.it", "no-such-secret"));
+    apply(imported("not-a-ca-it", "not-a-ca.it", "not-a-ca"));
+    apply(imported("mismatched-it", "mismatched.it", "mismatched"));
+
+    TrustDomain ready = awaitReady("imported-it");
+    X509Certificate imported = Pem.parseCertificates(openssl.read("good.crt")).getFirst();
+    assertThat(ready.getStatus().root.fingerprint)
+        .isEqualTo(dev.palisade.common.pki.Fingerprints.sha256(imported));
+    assertThat(admin.secrets().inNamespace(OPERATOR_NS).withName("palisade-ca-imported-it").get()
+        .getData()).as("an imported root's key is not copied").doesNotContainKey("root.key");
+
+    assertNotReady("missing-it", "RootSecretNotFound", "does not exist");
+    assertNotReady("not-a-ca-it", "RootNotACa", "not a CA certificate");
+    assertNotReady("mismatched-it", "RootKeyMismatch", "not the private key of tls.crt");
+    assertThat(awaitReady("imported-it").getStatus().root.fingerprint)
+        .as("the good trust domain is unaffected").isEqualTo(ready.getStatus().root.fingerprint);
+  }
+
+  @Test
+  void rootRotationKeepsBothRootsInTheBundleUntilLeavesHaveMoved() {
+    Openssl openssl = new Openssl();
+    openssl.rootCa("first", "/O=rotate.it/CN=First Root");
+    openssl.rootCa("second", "/O=rotate.it/CN=Second Root");
+    rootSecret("rotating-root", openssl.read("first.crt"), openssl.read("first.key"));
+    TrustDomain td = imported("rotate-it", "rotate.it", "rotating-root");
+    td.getSpec().workloadCertificates = new TrustDomainSpec.WorkloadCertificates();
+    td.getSpec().workloadCertificates.lifetime = "15s";
+    apply(td);
+    awaitReady("rotate-it");
+    X509Certificate first = Pem.parseCertificates(openssl.read("first.crt")).getFirst();
+    X509Certificate second = Pem.parseCertificates(openssl.read("second.crt")).getFirst();
+
+    rootSecret("rotating-root", openssl.read("second.crt"), openssl.read("second.key"));
+
+    await("both roots published").atMost(WAIT).untilAsserted(() ->
+        assertThat(bundleRoots(MESHED_NS)).contains(first, second));
+    await("status shows the overlap").atMost(WAIT).untilAsserted(() ->
+        assertThat(get("rotate-it").getStatus().bundleRoots).isEqualTo(2));
+    await("old root retired after propagation + leaf lifetime").atMost(WAIT).untilAsserted(() -> {
+      assertThat(bundleRoots(MESHED_NS)).contains(second).doesNotContain(first);
+      assertThat(get("rotate-it").getStatus().bundleRoots).isEqualTo(1);
+    });
+  }
+
+  private static TrustDomain generated(String name, String trustDomain) {
+    TrustDomain td = new TrustDomain();
+    td.getMetadata().setName(name);
+    td.setSpec(new TrustDomainSpec());
+    td.getSpec().trustDomain = trustDomain;
+    td.getSpec().root = new TrustDomainSpec.RootSource();
+    td.getSpec().root.generate = new TrustDomainSpec.GeneratedRoot();
+    return td;
+  }
+
+  private static TrustDomain imported(String name, String trustDomain, String secret) {
+    TrustDomain td = generated(name, trustDomain);
+    td.getSpec().root.generate = null;
+    td.getSpec().root.secretRef = new TrustDomainSpec.SecretRef();
+    td.getSpec().root.secretRef.name = secret;
+    return td;
+  }
+
+  private static TrustDomain apply(TrustDomain td) {
+    return admin.resource(td).forceConflicts().serverSideApply();
+  }
+
+  private static TrustDomain get(String name) {
+    return admin.resources(TrustDomain.class).withName(name).get();
+  }
+
+  private static TrustDomain awaitReady(String name) {
+    await(name + " ready").atMost(WAIT).until(() -> ready(get(name)).filter(c ->
+        c.getStatus().equals("True")).isPresent());
+    return get(name);
+  }
+
+  private static void assertNotReady(String name, String reason, String message) {
+    await(name + " not ready: " + reason).atMost(WAIT).untilAsserted(() ->
+        assertThat(ready(get(name))).hasValueSatisfying(c -> {
+          assertThat(c.getStatus()).isEqualTo("False");
+          assertThat(c.getReason()).isEqualTo(reason);
+          assertThat(c.getMessage()).contains(message);
+        }));
+  }
+
+  private static Optional<Condition> ready(TrustDomain td) {
+    return td == null || td.getStatus() == null ? Optional.empty()
+        : td.getStatus().conditions.stream().filter(c -> c.getType().equals("Ready")).findFirst();
+  }
+
+  private static void rootSecret(String name, String certificate, String key) {
+    admin.resource(new SecretBuilder().withNewMetadata().withName(name).withNamespace(OPERATOR_NS)
+        .endMetadata().withType("kubernetes.io/tls")
+        .addToData("tls.crt", base64(certificate)).addToData("tls.key", base64(key)).build())
+        .forceConflicts().serverSideApply();
+  }
+
+  private static Optional<ConfigMap> bundle(String namespace) {
+    return Optional.ofNullable(admin.configMaps().inNamespace(namespace)
+        .withName("palisade-trust-bundle").get());
+  }
+
+  private static List<X509Certificate> bundleRoots(String namespace) {
+    return bundle(namespace).map(ConfigMap::getData).map(d -> d.get("ca.crt"))
+        .map(pem -> {
+          try {
+            return Pem.parseCertificates(pem);
+          } catch (IllegalArgumentException e) {
+            return List.<X509Certificate>of();
+          }
+        }).orElse(List.of());
+  }
+
+  private static String base64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  static Map<String, String> decoded(Map<String, String> data) {
+    return data.entrySet().stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
+        e -> new String(Base64.getDecoder().decode(e.getValue()), StandardCharsets.US_ASCII)));
+  }
+}

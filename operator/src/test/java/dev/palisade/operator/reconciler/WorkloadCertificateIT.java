@@ -1,0 +1,167 @@
+package dev.palisade.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.palisade.api.v1alpha1.TrustDomain;
+import dev.palisade.api.v1alpha1.TrustDomainSpec;
+import dev.palisade.api.v1alpha1.WorkloadCertificate;
+import dev.palisade.api.v1alpha1.WorkloadCertificateSpec;
+import dev.palisade.common.pki.KeyPairs;
+import dev.palisade.common.pki.Pem;
+import dev.palisade.testing.CommandLine;
+import dev.palisade.testing.ControlPlane;
+import dev.palisade.testing.Openssl;
+import dev.palisade.testing.PalisadeApi;
+import dev.palisade.testing.RunningOperator;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** WorkloadCertificates on a real API server, checked with the real openssl. */
+class WorkloadCertificateIT {
+
+  private static final String NS = "wcert-it";
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static KubernetesClient admin;
+  private static RunningOperator operator;
+
+  @BeforeAll
+  static void start() {
+    ControlPlane controlPlane = ControlPlane.get();
+    admin = controlPlane.adminClient();
+    PalisadeApi.install(admin);
+    operator = new RunningOperator(controlPlane, Duration.ofSeconds(2));
+    admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata()
+        .build()).createOr(existing -> existing.update());
+    TrustDomain td = new TrustDomain();
+    td.getMetadata().setName("wcert-it");
+    td.setSpec(new TrustDomainSpec());
+    td.getSpec().trustDomain = "wcert.it";
+    td.getSpec().root = new TrustDomainSpec.RootSource();
+    td.getSpec().root.generate = new TrustDomainSpec.GeneratedRoot();
+    admin.resource(td).forceConflicts().serverSideApply();
+  }
+
+  @AfterAll
+  static void stop() {
+    operator.close();
+    admin.close();
+  }
+
+  @Test
+  void writesASecretWhoseChainOpensslVerifiesAgainstTheBundle() {
+    apply("billing", "spiffe://wcert.it/ns/wcert-it/sa/billing", "billing-tls", null, null);
+    WorkloadCertificate ready = awaitReady("billing");
+    Map<String, String> data = TrustDomainIT.decoded(secret("billing-tls").getData());
+
+    List<X509Certificate> chain = Pem.parseCertificates(data.get("tls.crt"));
+    assertThat(chain).hasSize(2); // leaf, issuer; the root travels in ca.crt
+    assertThat(data.get("tls.key")).startsWith("-----BEGIN PRIVATE KEY-----");
+    assertThat(KeyPairs.matches(chain.getFirst().getPublicKey(), Pem.parsePrivateKey(data.get("tls.key"))))
+        .isTrue();
+    assertThat(secret("billing-tls").getType()).isEqualTo("kubernetes.io/tls");
+
+    Openssl openssl = new Openssl();
+    openssl.file("leaf.pem", Pem.certificate(chain.getFirst()));
+    openssl.file("intermediates.pem", Pem.certificates(chain.subList(1, chain.size())));
+    openssl.file("ca.crt", data.get("ca.crt"));
+    CommandLine.Result verify = openssl.run("verify", "-CAfile", openssl.path("ca.crt").toString(),
+        "-untrusted", openssl.path("intermediates.pem").toString(), openssl.path("leaf.pem").toString());
+    assertThat(verify.stdout()).as(verify.stderr()).contains("leaf.pem: OK");
+    assertThat(openssl.run("x509", "-in", openssl.path("leaf.pem").toString(), "-noout", "-ext",
+        "subjectAltName").orThrow()).contains("URI:spiffe://wcert.it/ns/wcert-it/sa/billing");
+
+    var status = ready.getStatus();
+    assertThat(Instant.parse(status.notAfter)).isEqualTo(chain.getFirst().getNotAfter().toInstant());
+    assertThat(Instant.parse(status.renewalTime)).isBetween(Instant.parse(status.notBefore),
+        Instant.parse(status.notAfter));
+    assertThat(status.serial).isEqualTo(chain.getFirst().getSerialNumber().toString(16));
+  }
+
+  @Test
+  void renewsAtRenewBeforeAndRecreatesADeletedSecret() {
+    apply("short-lived", "spiffe://wcert.it/ns/wcert-it/sa/batch", "batch-tls", "40s", "30s");
+    String firstSerial = awaitReady("short-lived").getStatus().serial;
+
+    await("renewed 30s before expiry").atMost(WAIT).untilAsserted(() ->
+        assertThat(get("short-lived").getStatus().serial).isNotEqualTo(firstSerial));
+    String renewedSerial = get("short-lived").getStatus().serial;
+    assertThat(leafSerial("batch-tls")).isEqualTo(renewedSerial);
+
+    admin.secrets().inNamespace(NS).withName("batch-tls").delete();
+    await("Secret re-created").atMost(WAIT).untilAsserted(() ->
+        assertThat(Optional.ofNullable(admin.secrets().inNamespace(NS).withName("batch-tls").get()))
+            .isPresent());
+  }
+
+  @Test
+  void refusesToOverwriteASecretItDoesNotManage() {
+    admin.resource(new SecretBuilder().withNewMetadata().withName("someone-elses").withNamespace(NS)
+        .endMetadata().addToStringData("password", "hunter2").build()).create();
+    apply("squatter", "spiffe://wcert.it/ns/wcert-it/sa/squatter", "someone-elses", null, null);
+
+    await().atMost(WAIT).untilAsserted(() -> assertThat(ready(get("squatter"))).hasValueSatisfying(c -> {
+      assertThat(c.getStatus()).isEqualTo("False");
+      assertThat(c.getReason()).isEqualTo("SecretNotOwned");
+    }));
+    assertThat(secret("someone-elses").getData()).containsOnlyKeys("password");
+  }
+
+  @Test
+  void reportsAMissingTrustDomain() {
+    apply("orphan", "spiffe://nowhere.it/ns/wcert-it/sa/orphan", "orphan-tls", null, null);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(ready(get("orphan"))).hasValueSatisfying(c -> {
+      assertThat(c.getReason()).isEqualTo("TrustDomainNotReady");
+      assertThat(c.getMessage()).contains("nowhere.it");
+    }));
+  }
+
+  private static void apply(String name, String spiffeId, String secretName, String lifetime,
+      String renewBefore) {
+    WorkloadCertificate wc = new WorkloadCertificate();
+    wc.getMetadata().setName(name);
+    wc.getMetadata().setNamespace(NS);
+    wc.setSpec(new WorkloadCertificateSpec());
+    wc.getSpec().spiffeId = spiffeId;
+    wc.getSpec().secretName = secretName;
+    wc.getSpec().lifetime = lifetime;
+    wc.getSpec().renewBefore = renewBefore;
+    admin.resource(wc).forceConflicts().serverSideApply();
+  }
+
+  private static WorkloadCertificate get(String name) {
+    return admin.resources(WorkloadCertificate.class).inNamespace(NS).withName(name).get();
+  }
+
+  private static Secret secret(String name) {
+    return admin.secrets().inNamespace(NS).withName(name).get();
+  }
+
+  private static String leafSerial(String secretName) {
+    return Pem.parseCertificates(TrustDomainIT.decoded(secret(secretName).getData()).get("tls.crt"))
+        .getFirst().getSerialNumber().toString(16);
+  }
+
+  private static WorkloadCertificate awaitReady(String name) {
+    await(name + " ready").atMost(WAIT).until(() -> ready(get(name))
+        .filter(c -> c.getStatus().equals("True")).isPresent());
+    return get(name);
+  }
+
+  private static Optional<Condition> ready(WorkloadCertificate wc) {
+    return wc == null || wc.getStatus() == null ? Optional.empty()
+        : wc.getStatus().conditions.stream().filter(c -> c.getType().equals("Ready")).findFirst();
+  }
+}

@@ -1,0 +1,29 @@
+package dev.palisade.testing;
+
+import dev.palisade.operator.PalisadeOperator;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The operator's reconcilers running in the test JVM as the chart's ServiceAccount, so the
+ * chart's RBAC is what they get. Close it at the end of the test class.
+ */
+public final class RunningOperator implements AutoCloseable {
+
+  private final KubernetesClient client;
+  private final PalisadeOperator operator;
+
+  public RunningOperator(ControlPlane controlPlane, Duration bundlePropagation) {
+    this.client = OperatorServiceAccount.client(controlPlane);
+    this.operator = new PalisadeOperator(client, new PalisadeOperator.Settings(
+        OperatorServiceAccount.NAMESPACE, bundlePropagation, false), Clock.systemUTC());
+    operator.start();
+  }
+
+  @Override
+  public void close() {
+    operator.close();
+    client.close();
+  }
+}
