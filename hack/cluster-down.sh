@@ -4,7 +4,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 state=$(cluster_state_dir)
-for name in kube-apiserver etcd; do
+for name in operator kube-apiserver etcd; do
   pidfile="$state/$name.pid"
   [ -f "$pidfile" ] || continue
   pid=$(cat "$pidfile")

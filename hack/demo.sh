@@ -23,11 +23,31 @@ helm upgrade --install palisade "$PALISADE_ROOT/charts/palisade" \
 step kubectl api-resources --api-group palisade.dev
 kubectl api-resources --api-group palisade.dev
 
+step "hack/run-operator.sh   # the operator, as the chart's ServiceAccount"
+bash "$PALISADE_ROOT/hack/run-operator.sh"
+
 step kubectl apply -f examples/
 kubectl apply -f "$PALISADE_ROOT/examples/"
 
+step kubectl wait --for=condition=Ready trustdomain/cluster.local workloadcertificate/billing-job -n demo
+kubectl wait --for=condition=Ready --timeout=120s trustdomain/cluster.local
+kubectl wait --for=condition=Ready --timeout=60s -n demo workloadcertificate/billing-job
+
 step kubectl get trustdomains,workloadcertificates,meshpolicies,accesspolicies -A
 kubectl get trustdomains,workloadcertificates,meshpolicies,accesspolicies -A
+
+step "kubectl get secret billing-job-tls -n demo   # checked with openssl verify"
+kubectl get secret billing-job-tls -n demo
+scratch=$(mktemp -d); trap 'rm -rf "$scratch"' EXIT
+kubectl get secret billing-job-tls -n demo -o jsonpath='{.data.tls\.crt}' | base64 -d >"$scratch/chain.pem"
+kubectl get configmap palisade-trust-bundle -n demo -o jsonpath='{.data.ca\.crt}' >"$scratch/bundle.pem"
+awk 'n==0{print} /END CERTIFICATE/{n++}' "$scratch/chain.pem" >"$scratch/leaf.pem"
+awk 'n>=1{print} /END CERTIFICATE/{n++}' "$scratch/chain.pem" >"$scratch/intermediates.pem"
+openssl x509 -in "$scratch/leaf.pem" -noout -ext subjectAltName -enddate
+openssl verify -CAfile "$scratch/bundle.pem" -untrusted "$scratch/intermediates.pem" "$scratch/leaf.pem"
+
+step kubectl describe trustdomain cluster.local
+kubectl describe trustdomain cluster.local | sed -n '/^Status:/,$p'
 
 # The admission policy is active once the API server has compiled it (about a second).
 invalid="$PALISADE_ROOT/operator/src/test/resources/invalid/wc-other-namespace.yaml"
@@ -44,10 +64,11 @@ done
 
 cat <<TXT
 
-Palisade's API is installed on a local control plane ($(kubectl version -o json | grep -m1 gitVersion | tr -d ' ",' | cut -d: -f2)).
+Palisade's operator runs against a local control plane ($(kubectl version -o json | grep -m1 gitVersion | tr -d ' ",' | cut -d: -f2)).
 Explore it:
   export KUBECONFIG=$KUBECONFIG PATH=$bin:\$PATH
   kubectl explain trustdomain.spec --recursive
   kubectl get td,wcert,mp,ap -A
-Stop it with: bash hack/cluster-down.sh   (add --purge to delete its state)
+Operator log: $(cluster_state_dir)/logs/operator.log
+Stop it all with: bash hack/cluster-down.sh   (add --purge to delete its state)
 TXT

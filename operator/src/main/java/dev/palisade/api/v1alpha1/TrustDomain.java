@@ -19,9 +19,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Root Expires", jsonPath = ".status.root.notAfter",
-    type = AdditionalPrinterColumn.Type.DATE)
+    type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Issuer Expires", jsonPath = ".status.issuer.notAfter",
-    type = AdditionalPrinterColumn.Type.DATE)
+    type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
 public class TrustDomain extends CustomResource<TrustDomainSpec, TrustDomainStatus> {

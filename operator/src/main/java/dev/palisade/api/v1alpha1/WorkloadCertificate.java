@@ -22,9 +22,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Expires", jsonPath = ".status.notAfter",
-    type = AdditionalPrinterColumn.Type.DATE)
+    type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Renews", jsonPath = ".status.renewalTime",
-    type = AdditionalPrinterColumn.Type.DATE, priority = 1)
+    type = AdditionalPrinterColumn.Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
 public class WorkloadCertificate

@@ -1,0 +1,33 @@
+package dev.palisade.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts the Palisade operator with settings from the environment (see {@link OperatorConfig}). */
+public final class Main {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    OperatorConfig config = OperatorConfig.fromEnvironment(System.getenv());
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    PalisadeOperator operator = new PalisadeOperator(client, new PalisadeOperator.Settings(
+        config.namespace(), config.bundlePropagation(), config.leaderElection()), Clock.systemUTC());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      operator.close();
+      client.close();
+      stopped.countDown();
+    }, "shutdown"));
+    operator.start();
+    LOG.info("palisade operator started in namespace {} for trust domain {}", config.namespace(),
+        config.trustDomain());
+    stopped.await();
+  }
+}
