@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.palisade.api.v1alpha1.AccessPolicy;
 import dev.palisade.api.v1alpha1.MeshPolicy;
-import dev.palisade.api.v1alpha1.MtlsMode;
+import dev.palisade.common.policy.MtlsMode;
 import dev.palisade.api.v1alpha1.PolicyStatus;
 import dev.palisade.api.v1alpha1.Status;
 import dev.palisade.api.v1alpha1.TrustDomain;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.palisade.api.v1alpha1.MeshPolicy;
 import dev.palisade.api.v1alpha1.MeshPolicySpec;
-import dev.palisade.api.v1alpha1.MtlsMode;
+import dev.palisade.common.policy.MtlsMode;
 import dev.palisade.testing.ControlPlane;
 import dev.palisade.testing.OperatorServiceAccount;
 import dev.palisade.testing.PalisadeApi;

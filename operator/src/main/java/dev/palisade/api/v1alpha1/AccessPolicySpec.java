@@ -1,5 +1,7 @@
 package dev.palisade.api.v1alpha1;
 
+import dev.palisade.common.policy.PolicyAction;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;

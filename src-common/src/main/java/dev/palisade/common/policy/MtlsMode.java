@@ -1,6 +1,6 @@
-package dev.palisade.api.v1alpha1;
+package dev.palisade.common.policy;
 
-/** How a sidecar treats inbound connections, as Istio's PeerAuthentication modes. */
+/** How a sidecar treats inbound connections on a port. */
 public enum MtlsMode {
   /** Only mutual TLS from the trust domain. */
   STRICT,
