@@ -19,4 +19,14 @@ public final class Renewal {
         : notBefore.plus(Duration.between(notBefore, notAfter).dividedBy(2));
     return at.isBefore(notBefore) ? notBefore : at;
   }
+
+  /**
+   * Half-life with jitter: a random point between 40% and 60% of the lifetime, so sidecars that
+   * started together do not all renew in the same second.
+   */
+  public static Instant jitteredHalfLife(Instant notBefore, Instant notAfter,
+      java.util.random.RandomGenerator random) {
+    long lifetime = Duration.between(notBefore, notAfter).toMillis();
+    return notBefore.plusMillis((long) (lifetime * (0.4 + 0.2 * random.nextDouble())));
+  }
 }

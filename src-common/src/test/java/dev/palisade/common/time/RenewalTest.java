@@ -27,4 +27,17 @@ class RenewalTest {
     assertThat(Renewal.renewalTime(NOT_BEFORE, NOT_AFTER, Duration.ofHours(48)))
         .isEqualTo(NOT_BEFORE);
   }
+
+  @Test
+  void jitterSpreadsRenewalsAroundHalfLife() {
+    var random = new java.util.SplittableRandom(42);
+    java.util.Set<Instant> seen = new java.util.HashSet<>();
+    for (int i = 0; i < 1000; i++) {
+      Instant at = Renewal.jitteredHalfLife(NOT_BEFORE, NOT_AFTER, random);
+      assertThat(at).isBetween(NOT_BEFORE.plus(Duration.ofMinutes(576)), // 40% of 24h
+          NOT_BEFORE.plus(Duration.ofMinutes(864)));                      // 60% of 24h
+      seen.add(at);
+    }
+    assertThat(seen).hasSizeGreaterThan(900);
+  }
 }
