@@ -1,0 +1,96 @@
+package dev.palisade.sidecar.identity;
+
+import dev.palisade.common.time.Backoff;
+import dev.palisade.common.time.Renewal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the sidecar's certificate fresh: fetches one at start, renews at a jittered half-life,
+ * and on failure retries with backoff (or the CA's Retry-After) while the current certificate
+ * keeps serving. Each new identity is handed to {@code publish}, which swaps it in for new
+ * connections.
+ */
+public final class IdentityRenewer implements AutoCloseable {
+
+  /** Told of every attempt, for metrics and logs. */
+  public interface Listener {
+    void renewed(IssuedIdentity identity);
+
+    void failed(IdentityException error, Duration retryIn);
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(IdentityRenewer.class);
+
+  private final CertificateFetcher fetcher;
+  private final Consumer<IssuedIdentity> publish;
+  private final Listener listener;
+  private final Clock clock;
+  private final RandomGenerator random;
+  private final Backoff backoff;
+  private final ScheduledExecutorService scheduler;
+  private int failures;
+
+  public IdentityRenewer(CertificateFetcher fetcher, Consumer<IssuedIdentity> publish,
+      Listener listener, Clock clock, RandomGenerator random, Backoff backoff,
+      ScheduledExecutorService scheduler) {
+    this.fetcher = fetcher;
+    this.publish = publish;
+    this.listener = listener;
+    this.clock = clock;
+    this.random = random;
+    this.backoff = backoff;
+    this.scheduler = scheduler;
+  }
+
+  public void start() {
+    scheduler.execute(this::attempt);
+  }
+
+  private void attempt() {
+    try {
+      IssuedIdentity identity = fetcher.fetch();
+      Instant received = clock.instant();
+      failures = 0;
+      publish.accept(identity);
+      listener.renewed(identity);
+      // From when we got it, not notBefore: CAs backdate notBefore for clock skew.
+      Instant next = Renewal.jitteredHalfLife(received, identity.notAfter(), random);
+      LOG.info("certificate for {} valid until {}; renewing at {}", identity.spiffeId(),
+          identity.notAfter(), next);
+      schedule(Duration.between(clock.instant(), next));
+    } catch (IdentityException e) {
+      Duration retryIn = e.retryAfter().orElseGet(() -> backoff.delay(failures, random));
+      failures++;
+      LOG.warn("certificate request failed ({}): {}; retrying in {} with the current certificate",
+          e.reason(), e.getMessage(), retryIn);
+      listener.failed(e, retryIn);
+      schedule(retryIn);
+    } catch (RuntimeException e) {
+      // Never let a bug stop renewals: treat it as a failed attempt.
+      LOG.error("certificate renewal failed unexpectedly", e);
+      IdentityException error = new IdentityException("internal", String.valueOf(e), null);
+      Duration retryIn = backoff.delay(failures++, random);
+      listener.failed(error, retryIn);
+      schedule(retryIn);
+    }
+  }
+
+  private void schedule(Duration delay) {
+    if (!scheduler.isShutdown()) {
+      scheduler.schedule(this::attempt, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+  }
+}
