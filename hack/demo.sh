@@ -16,9 +16,9 @@ step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
 step kubectl version
 kubectl version
 
-step helm upgrade --install palisade charts/palisade --namespace palisade-system --create-namespace
+step helm upgrade --install palisade charts/palisade --namespace palisade-system --create-namespace --set operator.deploy=false
 helm upgrade --install palisade "$PALISADE_ROOT/charts/palisade" \
-  --namespace palisade-system --create-namespace --wait
+  --namespace palisade-system --create-namespace --set operator.deploy=false --wait
 
 step kubectl api-resources --api-group palisade.dev
 kubectl api-resources --api-group palisade.dev
