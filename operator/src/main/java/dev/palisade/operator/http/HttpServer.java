@@ -7,7 +7,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -23,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * connection, so a renewed serving certificate applies without a restart while open connections
  * finish on the old one.
  *
- * <p>Pipeline, in order: {@code tls} (HTTPS only), {@code http}, {@code expect-continue},
- * {@code body-limit}, {@code idle-timeout}, {@code dispatch}.
+ * <p>Pipeline, in order: {@code tls} (HTTPS only), {@code http}, {@code body-limit},
+ * {@code idle-timeout}, {@code dispatch}.
  */
 public final class HttpServer implements AutoCloseable {
 
@@ -157,7 +156,6 @@ public final class HttpServer implements AutoCloseable {
         pipeline.addLast("tls", context.newHandler(channel.alloc()));
       }
       pipeline.addLast("http", new HttpServerCodec());
-      pipeline.addLast("expect-continue", new HttpServerExpectContinueHandler());
       pipeline.addLast("body-limit", new BodyLimit(maxBodyBytes));
       pipeline.addLast("idle-timeout", new IdleTimeout(idleTimeout));
       pipeline.addLast("dispatch", new RequestDispatcher(frozen, maxBodyBytes));
