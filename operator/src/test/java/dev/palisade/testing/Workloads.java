@@ -74,6 +74,14 @@ public final class Workloads {
         .getStatus().getToken();
   }
 
+  /** A token of {@code serviceAccount} for {@code audience} bound to nothing, as a legacy one. */
+  public String unboundToken(String serviceAccount, String audience) {
+    return admin.serviceAccounts().inNamespace(namespace).withName(serviceAccount)
+        .tokenRequest(new TokenRequestBuilder().withNewSpec()
+            .withAudiences(audience).withExpirationSeconds(600L).endSpec().build())
+        .getStatus().getToken();
+  }
+
   /** Deletes the pod at once (an unscheduled pod has no grace period). */
   public void delete(Pod pod) {
     admin.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).delete();

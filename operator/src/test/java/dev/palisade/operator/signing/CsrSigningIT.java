@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.palisade.common.pki.Csrs;
+import dev.palisade.common.pki.KeyPairs;
 import dev.palisade.common.pki.KeyType;
 import dev.palisade.common.pki.Pem;
 import dev.palisade.operator.http.HttpServer;
@@ -14,6 +15,7 @@ import dev.palisade.testing.ControlPlane;
 import dev.palisade.testing.InProcessCa;
 import dev.palisade.testing.OperatorServiceAccount;
 import dev.palisade.testing.PrometheusText;
+import dev.palisade.testing.RepoFiles;
 import dev.palisade.testing.TrustingRoot;
 import dev.palisade.testing.Workloads;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -156,6 +158,17 @@ class CsrSigningIT {
 
     assertRefused(response, 401, "invalid_token");
     assertThat(message(response)).contains("expired");
+  }
+
+  @Test
+  void refusesATokenNotBoundToAPod() {
+    String unbound = workloads.unboundToken("cart", "palisade");
+
+    HttpResponse<String> response = countedAs("not_pod_bound",
+        () -> stack.post(unbound, SigningStack.body(csr())));
+
+    assertRefused(response, 403, "not_pod_bound");
+    assertThat(message(response)).contains("system:serviceaccount:" + NAMESPACE + ":cart");
   }
 
   @Test
@@ -341,7 +354,39 @@ class CsrSigningIT {
     assertThat(stack.post(cartToken, SigningStack.body(csr())).statusCode()).isEqualTo(200);
   }
 
+  @Test
+  void theCurlExampleInTheDocsWorksAsWritten(@TempDir Path dir) throws Exception {
+    Path token = Files.writeString(dir.resolve("token"), cartToken);
+    Path bundle = Files.writeString(dir.resolve("ca.crt"),
+        Pem.certificate(stack.ca.rootCertificate()));
+    String script = curlExample()
+        .replaceFirst("(?m)^TOKEN_FILE=.*$", "TOKEN_FILE=" + token)
+        .replaceFirst("(?m)^CA_FILE=.*$", "CA_FILE=" + bundle)
+        .replaceFirst("(?m)^SERVER=.*$", "SERVER=https://localhost:" + stack.https.port());
+
+    CommandLine.Result run = CommandLine.run(List.of("bash", "-euo", "pipefail", "-c",
+        "cd " + dir + "\n" + script));
+
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.stdout().strip()).isEqualTo("200");
+    JsonNode json = Json.MAPPER.readTree(Files.readString(dir.resolve("response.json")));
+    assertThat(json.get("spiffeId").asText())
+        .isEqualTo("spiffe://cluster.local/ns/" + NAMESPACE + "/sa/cart");
+    X509Certificate leaf = Pem.parseCertificates(json.get("certificateChain").asText()).getFirst();
+    assertThat(KeyPairs.matches(leaf.getPublicKey(),
+        Pem.parsePrivateKey(Files.readString(dir.resolve("key.pem"))))).isTrue();
+  }
+
   // --- helpers ---
+
+  /** The shell block after the marker in docs/signing.md's curl section. */
+  private static String curlExample() throws IOException {
+    String doc = Files.readString(RepoFiles.resolve("docs/signing.md"));
+    int marker = doc.indexOf("<!-- CsrSigningIT runs this block");
+    assertThat(marker).as("the marked curl example in docs/signing.md").isPositive();
+    int start = doc.indexOf("```sh\n", marker) + "```sh\n".length();
+    return doc.substring(start, doc.indexOf("```", start));
+  }
 
   private static String csr() {
     return Csrs.create(KeyType.ECDSA_P256.generate());
