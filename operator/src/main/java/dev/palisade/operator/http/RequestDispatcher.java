@@ -85,7 +85,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     ctx.channel().config().setAutoRead(false);
     answer(pending).whenComplete((response, failure) -> ctx.executor().execute(() -> {
       Response answer = response;
-      if (failure != null) {
+      if (failure != null || response == null) { // unanswered, the connection would hang
         log.warn("{} {} failed", pending.request().method(), pending.request().path(), failure);
         answer = Response.error(500, "internal_error", "the server failed to answer; retry later");
       }
