@@ -78,6 +78,15 @@ public final class ControlPlane {
     return kubeconfig;
   }
 
+  /**
+   * The key the API server signs service account tokens with: kube-api-test passes its
+   * {@code apiserver.key} as {@code --service-account-signing-key-file}. For tests that need a
+   * token TokenRequest cannot mint, such as an expired one.
+   */
+  public Path serviceAccountSigningKey() {
+    return kubeconfig.resolveSibling("apiserver.key");
+  }
+
   /** The directory of the cached etcd, kube-apiserver, kubectl and helm binaries. */
   public Path binaries() {
     return binaries;
