@@ -14,20 +14,27 @@ public final class Main {
 
   private Main() {}
 
-  public static void main(String[] args) throws InterruptedException {
+  public static void main(String[] args) throws Exception {
     OperatorConfig config = OperatorConfig.fromEnvironment(System.getenv());
+    Clock clock = Clock.systemUTC();
     KubernetesClient client = new KubernetesClientBuilder().build();
+    OperatorServers servers = new OperatorServers(client, config, clock);
     PalisadeOperator operator = new PalisadeOperator(client, new PalisadeOperator.Settings(
-        config.namespace(), config.bundlePropagation(), config.leaderElection()), Clock.systemUTC());
+        config.namespace(), config.bundlePropagation(), config.leaderElection()), clock);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       operator.close();
+      try {
+        servers.close();
+      } catch (Exception e) {
+        LOG.warn("error while stopping servers", e);
+      }
       client.close();
       stopped.countDown();
     }, "shutdown"));
     operator.start();
-    LOG.info("palisade operator started in namespace {} for trust domain {}", config.namespace(),
-        config.trustDomain());
+    LOG.info("palisade operator started in namespace {} for trust domain {}: https :{}, admin :{}",
+        config.namespace(), config.trustDomain(), servers.httpsPort(), servers.adminPort());
     stopped.await();
   }
 }

@@ -2,28 +2,45 @@ package dev.palisade.operator;
 
 import dev.palisade.common.time.KubeDuration;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The operator's settings, from environment variables the chart sets.
  *
- * @param namespace the operator's namespace ({@code PALISADE_NAMESPACE}, default
- *     {@code palisade-system}): CA Secrets, leases
- * @param trustDomain the trust domain it signs workload identities in
- *     ({@code PALISADE_TRUST_DOMAIN}, default {@code cluster.local})
- * @param bundlePropagation how long a new root is in the trust bundle before leaves chain to it
- *     ({@code PALISADE_BUNDLE_PROPAGATION}, default {@code 10m})
- * @param leaderElection whether reconcilers run only on the elected replica
- *     ({@code PALISADE_LEADER_ELECTION}, default {@code true})
+ * @param namespace {@code PALISADE_NAMESPACE} (default {@code palisade-system}): CA Secrets,
+ *     leases
+ * @param serviceAccount {@code PALISADE_SERVICE_ACCOUNT} (default {@code palisade-operator}): the
+ *     operator's own identity in its serving certificate
+ * @param serviceName {@code PALISADE_SERVICE_NAME} (default {@code palisade-operator}): the
+ *     Service whose DNS names the serving certificate carries
+ * @param trustDomain {@code PALISADE_TRUST_DOMAIN} (default {@code cluster.local}): where it signs
+ *     workload identities
+ * @param bundlePropagation {@code PALISADE_BUNDLE_PROPAGATION} (default {@code 10m}): how long a
+ *     new root is in the trust bundle before leaves chain to it
+ * @param leaderElection {@code PALISADE_LEADER_ELECTION} (default {@code true})
+ * @param httpsPort {@code PALISADE_HTTPS_PORT} (default 8443): /v1/certificates
+ * @param adminPort {@code PALISADE_ADMIN_PORT} (default 9090): /metrics, /healthz, /readyz
  */
-public record OperatorConfig(String namespace, String trustDomain, Duration bundlePropagation,
-    boolean leaderElection) {
+public record OperatorConfig(String namespace, String serviceAccount, String serviceName,
+    String trustDomain, Duration bundlePropagation, boolean leaderElection, int httpsPort,
+    int adminPort) {
 
   public static OperatorConfig fromEnvironment(Map<String, String> env) {
     return new OperatorConfig(
         env.getOrDefault("PALISADE_NAMESPACE", "palisade-system"),
+        env.getOrDefault("PALISADE_SERVICE_ACCOUNT", "palisade-operator"),
+        env.getOrDefault("PALISADE_SERVICE_NAME", "palisade-operator"),
         env.getOrDefault("PALISADE_TRUST_DOMAIN", "cluster.local"),
         KubeDuration.parse(env.getOrDefault("PALISADE_BUNDLE_PROPAGATION", "10m")),
-        Boolean.parseBoolean(env.getOrDefault("PALISADE_LEADER_ELECTION", "true")));
+        Boolean.parseBoolean(env.getOrDefault("PALISADE_LEADER_ELECTION", "true")),
+        Integer.parseInt(env.getOrDefault("PALISADE_HTTPS_PORT", "8443")),
+        Integer.parseInt(env.getOrDefault("PALISADE_ADMIN_PORT", "9090")));
+  }
+
+  /** The names clients dial the operator by: its Service's, and localhost for local runs. */
+  public List<String> dnsNames() {
+    return List.of(serviceName, serviceName + "." + namespace, serviceName + "." + namespace + ".svc",
+        serviceName + "." + namespace + ".svc.cluster.local", "localhost");
   }
 }

@@ -1,0 +1,82 @@
+package dev.palisade.operator;
+
+import dev.palisade.operator.ca.CaRegistry;
+import dev.palisade.operator.ca.CaState;
+import dev.palisade.operator.ca.CertificateAuthority;
+import dev.palisade.operator.http.BoundedWorkers;
+import dev.palisade.operator.http.HttpServer;
+import dev.palisade.operator.metrics.AdminServer;
+import dev.palisade.operator.metrics.CaMetrics;
+import dev.palisade.operator.metrics.ReadinessChecks;
+import dev.palisade.operator.signing.CertificatesEndpoint;
+import dev.palisade.operator.signing.ServingCertificate;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What every replica serves, leader or not: the HTTPS endpoints (certificate signing) with a
+ * serving certificate from the CA itself, and the admin server (metrics, health, readiness).
+ */
+public final class OperatorServers implements AutoCloseable {
+
+  /** Signing threads and queued requests beyond them; more are refused with 429. */
+  private static final int SIGNING_THREADS = 8;
+  private static final int SIGNING_QUEUE = 64;
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final CaRegistry cas;
+  private final ServingCertificate serving;
+  private final BoundedWorkers workers;
+  private final HttpServer https;
+  private final HttpServer admin;
+  private final ScheduledExecutorService expiryRefresh = Executors.newSingleThreadScheduledExecutor(
+      Thread.ofPlatform().name("ca-expiry-metrics").daemon().factory());
+
+  public OperatorServers(KubernetesClient client, OperatorConfig config, Clock clock) {
+    CaMetrics metrics = new CaMetrics(registry);
+    cas = CaRegistry.watching(client, config.namespace(), clock);
+    CertificateAuthority ca = cas.authorityFor(config.trustDomain());
+    serving = new ServingCertificate(ca, config.namespace(), config.serviceAccount(),
+        config.dnsNames(), metrics, clock).start();
+    workers = new BoundedWorkers("signing", SIGNING_THREADS, SIGNING_QUEUE);
+    https = HttpServer.https("https", serving)
+        .route("POST", CertificatesEndpoint.PATH,
+            CertificatesEndpoint.forCluster(client, ca, workers, metrics))
+        .bind(new InetSocketAddress(config.httpsPort()));
+    admin = AdminServer.bind(new InetSocketAddress(config.adminPort()), registry,
+        new ReadinessChecks()
+            .add("https-server", https::isServing)
+            .add("serving-certificate", serving::isReady));
+    expiryRefresh.scheduleWithFixedDelay(() -> cas.state(config.trustDomain())
+        .ifPresent(state -> publishExpiry(metrics, state)), 0, 15, TimeUnit.SECONDS);
+  }
+
+  private static void publishExpiry(CaMetrics metrics, CaState state) {
+    metrics.caExpiry(CaMetrics.Role.ROOT, state.newestRoot().getNotAfter().toInstant());
+    metrics.caExpiry(CaMetrics.Role.ISSUER, state.issuer().certificate().getNotAfter().toInstant());
+  }
+
+  public int httpsPort() {
+    return https.port();
+  }
+
+  public int adminPort() {
+    return admin.port();
+  }
+
+  @Override
+  public void close() throws Exception {
+    expiryRefresh.shutdownNow();
+    https.close();
+    admin.close();
+    workers.close();
+    serving.close();
+    cas.close();
+  }
+}

@@ -1,0 +1,136 @@
+package dev.palisade.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.palisade.api.v1alpha1.TrustDomain;
+import dev.palisade.api.v1alpha1.TrustDomainSpec;
+import dev.palisade.common.pki.Csrs;
+import dev.palisade.common.pki.KeyType;
+import dev.palisade.common.pki.Pem;
+import dev.palisade.operator.http.Json;
+import dev.palisade.testing.CommandLine;
+import dev.palisade.testing.ControlPlane;
+import dev.palisade.testing.Openssl;
+import dev.palisade.testing.OperatorServiceAccount;
+import dev.palisade.testing.PalisadeApi;
+import dev.palisade.testing.PrometheusText;
+import dev.palisade.testing.TrustingRoot;
+import dev.palisade.testing.Workloads;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator as Main assembles it (reconcilers + servers), as the chart's ServiceAccount, on a
+ * real API server: a TrustDomain becomes a CA that signs a pod's CSR over HTTPS, verified with
+ * openssl against the published trust bundle.
+ */
+class OperatorIT {
+
+  private static final String TRUST_DOMAIN = "operator.it";
+  private static KubernetesClient admin;
+  private static KubernetesClient operatorClient;
+  private static OperatorServers servers;
+  private static PalisadeOperator operator;
+  private static Workloads workloads;
+
+  @BeforeAll
+  static void start() {
+    ControlPlane controlPlane = ControlPlane.get();
+    admin = controlPlane.adminClient();
+    PalisadeApi.install(admin);
+    operatorClient = OperatorServiceAccount.client(controlPlane);
+    OperatorConfig config = new OperatorConfig(OperatorServiceAccount.NAMESPACE,
+        OperatorServiceAccount.NAME, "palisade-operator", TRUST_DOMAIN, Duration.ofMinutes(1),
+        false, 0, 0);
+    servers = new OperatorServers(operatorClient, config, Clock.systemUTC());
+    operator = new PalisadeOperator(operatorClient, new PalisadeOperator.Settings(
+        config.namespace(), config.bundlePropagation(), false), Clock.systemUTC());
+    operator.start();
+    workloads = new Workloads(controlPlane, admin, "operator-it");
+    TrustDomain td = new TrustDomain();
+    td.getMetadata().setName("operator-it");
+    td.setSpec(new TrustDomainSpec());
+    td.getSpec().trustDomain = TRUST_DOMAIN;
+    td.getSpec().root = new TrustDomainSpec.RootSource();
+    td.getSpec().root.generate = new TrustDomainSpec.GeneratedRoot();
+    admin.resource(td).forceConflicts().serverSideApply();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    workloads.releaseAll();
+    operator.close();
+    servers.close();
+    operatorClient.close();
+    admin.close();
+  }
+
+  @Test
+  void aPodObtainsItsIdentityFromTheCaTheTrustDomainCreated() throws Exception {
+    await("ready").atMost(Duration.ofSeconds(60)).until(() -> get("/readyz").statusCode() == 200);
+    workloads.serviceAccount("checkout");
+    var pod = workloads.pod("checkout-0", "checkout");
+    String token = workloads.token(pod, "palisade");
+    String bundle = admin.configMaps().inNamespace(OperatorServiceAccount.NAMESPACE)
+        .withName("palisade-trust-bundle").get().getData().get("ca.crt");
+    X509Certificate root = Pem.parseCertificates(bundle).stream()
+        .filter(c -> c.getSubjectX500Principal().getName().contains("O=" + TRUST_DOMAIN))
+        .findFirst().orElseThrow();
+
+    HttpResponse<String> response;
+    try (HttpClient https = HttpClient.newBuilder().sslContext(TrustingRoot.sslContext(root))
+        .connectTimeout(Duration.ofSeconds(10)).build()) {
+      response = https.send(HttpRequest.newBuilder(
+              URI.create("https://localhost:" + servers.httpsPort() + "/v1/certificates"))
+          .header("Authorization", "Bearer " + token)
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(Json.MAPPER.writeValueAsString(
+              Map.of("csr", Csrs.create(KeyType.ECDSA_P256.generate())))))
+          .build(), HttpResponse.BodyHandlers.ofString());
+    }
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JsonNode json = Json.MAPPER.readTree(response.body());
+    assertThat(json.get("spiffeId").asText())
+        .isEqualTo("spiffe://operator.it/ns/operator-it/sa/checkout");
+
+    List<X509Certificate> chain = Pem.parseCertificates(json.get("certificateChain").asText());
+    Openssl openssl = new Openssl();
+    openssl.file("leaf.pem", Pem.certificate(chain.getFirst()));
+    openssl.file("chain.pem", Pem.certificates(chain.subList(1, chain.size())));
+    openssl.file("bundle.pem", json.get("trustBundle").asText());
+    CommandLine.Result verify = openssl.run("verify", "-x509_strict", "-CAfile",
+        openssl.path("bundle.pem").toString(), "-untrusted", openssl.path("chain.pem").toString(),
+        openssl.path("leaf.pem").toString());
+    assertThat(verify.stdout()).as(verify.stderr()).contains("leaf.pem: OK");
+
+    PrometheusText metrics = PrometheusText.scrape(
+        URI.create("http://127.0.0.1:" + servers.adminPort() + "/metrics"));
+    assertThat(metrics.value("palisade_ca_certificates_issued_total{kind=\"workload\",result=\"success\"}"))
+        .isGreaterThanOrEqualTo(1);
+    await("CA expiry published").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(PrometheusText.scrape(URI.create("http://127.0.0.1:" + servers.adminPort()
+            + "/metrics")).value("palisade_ca_expiry_timestamp_seconds{role=\"root\"}"))
+            .isEqualTo(root.getNotAfter().toInstant().getEpochSecond(), org.assertj.core.data.Offset.offset(1.0)));
+  }
+
+  private static HttpResponse<String> get(String path) throws Exception {
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      return http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + servers.adminPort() + path)).build(),
+          HttpResponse.BodyHandlers.ofString());
+    }
+  }
+}
