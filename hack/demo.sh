@@ -46,6 +46,37 @@ awk 'n>=1{print} /END CERTIFICATE/{n++}' "$scratch/chain.pem" >"$scratch/interme
 openssl x509 -in "$scratch/leaf.pem" -noout -ext subjectAltName -enddate
 openssl verify -CAfile "$scratch/bundle.pem" -untrusted "$scratch/intermediates.pem" "$scratch/leaf.pem"
 
+step "a pod asks the CA for its identity: POST /v1/certificates with its bound token and a CSR"
+kubectl create serviceaccount checkout -n demo --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+kubectl apply -n demo -f - >/dev/null <<'POD'
+apiVersion: v1
+kind: Pod
+metadata: {name: checkout-0}
+spec:
+  serviceAccountName: checkout
+  containers: [{name: app, image: registry.invalid/checkout:1}]   # no node runs it: the demo has no kubelet
+POD
+token=$(kubectl create token checkout -n demo --audience palisade --duration 10m \
+  --bound-object-kind Pod --bound-object-name checkout-0)
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=ignored" \
+  -keyout "$scratch/checkout.key" -out "$scratch/checkout.csr" 2>/dev/null
+for _ in $(seq 1 60); do
+  curl -sf "http://127.0.0.1:$DEMO_ADMIN_PORT/readyz" >/dev/null && break
+  sleep 1
+done
+jq -n --rawfile csr "$scratch/checkout.csr" '{csr: $csr}' \
+  | curl -sS --cacert "$scratch/bundle.pem" -H "Authorization: Bearer $token" \
+      -H 'Content-Type: application/json' --data-binary @- \
+      "https://localhost:$DEMO_HTTPS_PORT/v1/certificates" >"$scratch/response.json"
+jq '{spiffeId, notAfter}' "$scratch/response.json"
+jq -r .certificateChain "$scratch/response.json" >"$scratch/checkout-chain.pem"
+awk 'n==0{print} /END CERTIFICATE/{n++}' "$scratch/checkout-chain.pem" >"$scratch/checkout-leaf.pem"
+awk 'n>=1{print} /END CERTIFICATE/{n++}' "$scratch/checkout-chain.pem" >"$scratch/checkout-int.pem"
+openssl verify -CAfile "$scratch/bundle.pem" -untrusted "$scratch/checkout-int.pem" "$scratch/checkout-leaf.pem"
+
+step "curl localhost:$DEMO_ADMIN_PORT/metrics | grep palisade_ca"
+curl -s "http://127.0.0.1:$DEMO_ADMIN_PORT/metrics" | grep -E '^palisade_ca_(certificates_issued_total|expiry)' | grep -v ' 0.0$'
+
 step kubectl describe trustdomain cluster.local
 kubectl describe trustdomain cluster.local | sed -n '/^Status:/,$p'
 

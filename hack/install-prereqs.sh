@@ -10,6 +10,7 @@ declare -A packages=(
   [unzip]=unzip
   [openssl]=openssl
   [git]=git
+  [jq]=jq
 )
 missing=()
 for cmd in "${!packages[@]}"; do

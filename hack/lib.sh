@@ -39,3 +39,7 @@ kube_bin_dir() { echo "$PALISADE_CACHE/bin/kube-$KUBE_VERSION-etcd-$ETCD_VERSION
 CLUSTER_APISERVER_PORT=${CLUSTER_APISERVER_PORT:-16443}
 CLUSTER_ETCD_PORT=${CLUSTER_ETCD_PORT:-23790}
 cluster_state_dir() { echo "$PALISADE_CACHE/cluster"; }
+
+# Where the demo's operator (hack/run-operator.sh) listens on this machine.
+DEMO_HTTPS_PORT=${DEMO_HTTPS_PORT:-18443}
+DEMO_ADMIN_PORT=${DEMO_ADMIN_PORT:-19090}

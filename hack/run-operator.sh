@@ -35,7 +35,8 @@ if [ -f "$state/operator.pid" ]; then
 fi
 log "starting the operator (log: $state/logs/operator.log)"
 KUBECONFIG="$sa_kubeconfig" PALISADE_NAMESPACE=palisade-system PALISADE_BUNDLE_PROPAGATION=1m \
-  nohup java -XX:+UseSerialGC -Xmx256m \
+  PALISADE_HTTPS_PORT="$DEMO_HTTPS_PORT" PALISADE_ADMIN_PORT="$DEMO_ADMIN_PORT" \
+  nohup java -XX:+UseSerialGC -Xmx256m --enable-native-access=ALL-UNNAMED \
   -cp "operator/target/classes:$(cat "$state/operator.classpath")" dev.palisade.operator.Main \
   >"$state/logs/operator.log" 2>&1 &
 echo $! >"$state/operator.pid"
