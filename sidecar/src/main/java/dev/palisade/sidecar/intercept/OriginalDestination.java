@@ -28,6 +28,7 @@ import java.nio.ByteOrder;
  * <p>IPv4 only, like the rules {@link IptablesRules} writes. Works on IPv4 sockets and on IPv6
  * sockets carrying IPv4 (v4-mapped) connections, which is what Netty's epoll transport creates.
  */
+@SuppressWarnings("restricted") // the downcall is the point; the JVM flag above is how it is allowed
 public final class OriginalDestination {
 
   private static final int SOL_IP = 0;
