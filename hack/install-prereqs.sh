@@ -11,11 +11,20 @@ declare -A packages=(
   [openssl]=openssl
   [git]=git
   [jq]=jq
+  # the sidecar's interception tests (InterceptionIT): network namespaces, iptables, the proxy's uid
+  [iptables-restore]=iptables
+  [iptables-save]=iptables
+  [ip]=iproute2
+  [ss]=iproute2
+  [setpriv]=util-linux
 )
 missing=()
 for cmd in "${!packages[@]}"; do
-  command -v "$cmd" >/dev/null || missing+=("${packages[$cmd]}")
+  # iptables and ip live in /usr/sbin, which a non-login PATH may lack.
+  command -v "$cmd" >/dev/null || [ -x "/usr/sbin/$cmd" ] || [ -x "/sbin/$cmd" ] || missing+=("${packages[$cmd]}")
 done
+# One package may provide several commands; install each once.
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u | sed '/^$/d')
 if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" = 0 ] || die "missing packages: ${missing[*]} (install them, or run as root)"
   log "installing ${missing[*]}"

@@ -1,0 +1,32 @@
+package dev.palisade.sidecar;
+
+import dev.palisade.sidecar.intercept.InitCommand;
+import java.util.Arrays;
+
+/** {@code palisade-sidecar <command>}: {@code init} (the iptables init container) or {@code proxy}. */
+public final class Main {
+
+  private static final String USAGE = """
+      usage: palisade-sidecar <command> [flags]
+        init    write the pod's iptables interception rules (init --help for the flags)
+        proxy   run the mTLS proxy
+      """;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    String[] rest = args.length > 0 ? Arrays.copyOfRange(args, 1, args.length) : args;
+    int exit = switch (args.length > 0 ? args[0] : "") {
+      case "init" -> InitCommand.run(rest);
+      case "proxy" -> {
+        System.err.println("palisade-sidecar: proxy is not yet available in this build");
+        yield 1;
+      }
+      default -> {
+        System.err.print(USAGE);
+        yield 2;
+      }
+    };
+    System.exit(exit);
+  }
+}

@@ -1,0 +1,198 @@
+package dev.palisade.sidecar.intercept;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.palisade.sidecar.intercept.InitCommand.Mode;
+import dev.palisade.sidecar.intercept.InitCommand.UsageException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class InitCommandTest {
+
+  @Test
+  void noFlagsMeansTheDefaults() throws Exception {
+    assertThat(InitCommand.parse(List.of())).isEqualTo(new InitCommand.Options(Mode.APPLY, InterceptConfig.defaults()));
+  }
+
+  @Test
+  void everyFlagReachesTheConfig() throws Exception {
+    var options = InitCommand.parse(List.of("--exclude-inbound-ports", "22,8081", "--exclude-outbound-ports=5432",
+        "--exclude-outbound-cidrs", " 198.18.5.0/24 , 10.96.0.10", "--proxy-uid", "2000", "--inbound-port", "16006",
+        "--outbound-port", "16001", "--admin-port", "16020", "--dry-run"));
+
+    assertThat(options.mode()).isEqualTo(Mode.DRY_RUN);
+    assertThat(options.config()).isEqualTo(new InterceptConfig(2000, 16006, 16001, 16020, List.of(22, 8081),
+        List.of(5432), List.of(Ipv4Cidr.parse("10.96.0.10"), Ipv4Cidr.parse("198.18.5.0/24"))));
+  }
+
+  @Test
+  void anEmptyAnnotationValueIsAnEmptyList() throws Exception {
+    var options = InitCommand.parse(List.of("--exclude-inbound-ports", "", "--exclude-outbound-cidrs="));
+
+    assertThat(options.config()).isEqualTo(InterceptConfig.defaults());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "--exclude-inbound-ports 22,ssh        | --exclude-inbound-ports: \"ssh\" is not a port (1..65535)",
+      "--exclude-inbound-ports 8000-8080     | --exclude-inbound-ports: \"8000-8080\" is not a port (1..65535)",
+      "--exclude-outbound-ports 0            | --exclude-outbound-ports: \"0\" is not a port (1..65535)",
+      "--exclude-outbound-ports 65536        | --exclude-outbound-ports: \"65536\" is not a port (1..65535)",
+      "--inbound-port 99999999999            | --inbound-port: \"99999999999\" is not a port (1..65535)",
+      "--exclude-outbound-cidrs 198.18.5.1/24 | --exclude-outbound-cidrs: invalid CIDR \"198.18.5.1/24\": host bits are set; the network is 198.18.5.0/24",
+      "--exclude-outbound-cidrs 10.0.0.0/8,fd00::/8 | --exclude-outbound-cidrs: invalid CIDR \"fd00::/8\": IPv6 is not supported; Palisade intercepts IPv4 only",
+      "--proxy-uid 0                         | the proxy uid must not be 0: every process running as root would bypass the proxy",
+      "--proxy-uid nobody                    | --proxy-uid: \"nobody\" is not a uid (0..2147483647)",
+      "--inbound-port 15001                  | the inbound (15001), outbound (15001) and admin (15020) ports must all differ",
+      "--proxy-uid                           | --proxy-uid needs a value",
+      "--exclude-inbound-ports --dry-run     | --exclude-inbound-ports needs a value",
+      "--exclude-inbound-ports 22 --exclude-inbound-ports 23 | --exclude-inbound-ports is given twice",
+      "--exclude-ports 22                    | unknown flag --exclude-ports",
+      "22                                    | unexpected argument \"22\"; flags start with --",
+      "--dry-run=yes                         | --dry-run takes no value",
+      "--dry-run --cleanup                   | --dry-run and --cleanup cannot be combined",
+  })
+  void wrongFlagsAreRefusedWithAMessageNamingTheFlag(String args, String message) {
+    assertThatThrownBy(() -> InitCommand.parse(Arrays.asList(args.split(" "))))
+        .isInstanceOf(UsageException.class)
+        .hasMessage(message);
+  }
+
+  @Test
+  void wrongFlagsExitWithTwoAndTouchNothing() {
+    var iptables = new RecordingIptables();
+    var run = run(iptables, "--exclude-inbound-ports", "ssh");
+
+    assertThat(run.exit).isEqualTo(InitCommand.USAGE);
+    assertThat(run.err).startsWith("palisade init: --exclude-inbound-ports: \"ssh\" is not a port (1..65535)\n");
+    assertThat(iptables.calls).isEmpty();
+  }
+
+  @Test
+  void dryRunPrintsTheScriptForAFreshPodAndTouchesNothing() {
+    var iptables = new RecordingIptables();
+    var run = run(iptables, "--dry-run", "--exclude-inbound-ports", "22");
+
+    assertThat(run.exit).isZero();
+    assertThat(run.out).isEqualTo(IptablesRules.script(new InterceptConfig(1337, 15006, 15001, 15020,
+        List.of(22), List.of(), List.of())));
+    assertThat(iptables.calls).isEmpty();
+  }
+
+  @Test
+  void applyReadsTheTableRestoresOnceAndChecksTheResult() {
+    var iptables = new RecordingIptables(CLEAN, installed());
+    var run = run(iptables);
+
+    assertThat(run.exit).isZero();
+    assertThat(iptables.calls).containsExactly("save", "restore", "save");
+    assertThat(iptables.restored).containsExactly(IptablesRules.script(InterceptConfig.defaults()));
+    assertThat(run.out).isEqualTo("palisade init: applied with iptables-restore --noflush:\n"
+        + IptablesRules.script(InterceptConfig.defaults()));
+  }
+
+  @Test
+  void applyFailsWhenTheTableIsNotAsWritten() {
+    String twoJumps = installed() + "-A PREROUTING -p tcp -j PALISADE_INBOUND\n";
+    var iptables = new RecordingIptables(CLEAN, twoJumps.replace(":PALISADE_REDIRECT - [0:0]\n", ""));
+    var run = run(iptables);
+
+    assertThat(run.exit).isEqualTo(InitCommand.FAILED);
+    assertThat(run.err).isEqualTo("palisade init: iptables-restore succeeded but the nat table is not as written: "
+        + "chain PALISADE_REDIRECT is missing; PREROUTING has 2 jumps to PALISADE_INBOUND, expected 1\n");
+  }
+
+  @Test
+  void aFailingIptablesExitsWithOneAndItsMessage() {
+    var iptables = new RecordingIptables(CLEAN) {
+      @Override
+      public void restore(String script) throws Iptables.IptablesException {
+        throw new Iptables.IptablesException("iptables-restore --noflush failed (exit 4): Permission denied");
+      }
+    };
+    var run = run(iptables);
+
+    assertThat(run.exit).isEqualTo(InitCommand.FAILED);
+    assertThat(run.err).isEqualTo("palisade init: iptables-restore --noflush failed (exit 4): Permission denied\n");
+  }
+
+  @Test
+  void cleanupOfACleanNamespaceDoesNothing() {
+    var iptables = new RecordingIptables(CLEAN);
+    var run = run(iptables, "--cleanup");
+
+    assertThat(run.exit).isZero();
+    assertThat(iptables.calls).containsExactly("save");
+    assertThat(run.out).isEqualTo("palisade init --cleanup: no Palisade rules in this network namespace; nothing to do\n");
+  }
+
+  @Test
+  void cleanupRemovesWhatIsThere() {
+    var iptables = new RecordingIptables(installed());
+    var run = run(iptables, "--cleanup");
+
+    assertThat(run.exit).isZero();
+    assertThat(iptables.restored).containsExactly(IptablesRules.removalScript(installed()));
+    assertThat(run.out).startsWith("palisade init --cleanup: removed with iptables-restore --noflush:\n");
+  }
+
+  @Test
+  void helpPrintsTheFlags() {
+    var run = run(new RecordingIptables(), "--help");
+
+    assertThat(run.exit).isZero();
+    assertThat(run.out).contains("--exclude-outbound-cidrs", "--cleanup", "--dry-run");
+  }
+
+  private static final String CLEAN = "*nat\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n";
+
+  /** What iptables-save shows once the default rules are in (only the lines the check reads). */
+  private static String installed() {
+    return "*nat\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+        + ":PALISADE_INBOUND - [0:0]\n:PALISADE_IN_REDIRECT - [0:0]\n:PALISADE_OUTPUT - [0:0]\n:PALISADE_REDIRECT - [0:0]\n"
+        + "-A PREROUTING -p tcp -j PALISADE_INBOUND\n-A OUTPUT -p tcp -j PALISADE_OUTPUT\n";
+  }
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run run(Iptables iptables, String... args) {
+    var out = new ByteArrayOutputStream();
+    var err = new ByteArrayOutputStream();
+    int exit = InitCommand.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), iptables);
+    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** Answers saves from a script of tables, records every call. */
+  private static class RecordingIptables implements Iptables {
+    final Deque<String> saves;
+    final List<String> calls = new ArrayList<>();
+    final List<String> restored = new ArrayList<>();
+
+    RecordingIptables(String... saves) {
+      this.saves = new ArrayDeque<>(List.of(saves));
+    }
+
+    @Override
+    public String saveNat() {
+      calls.add("save");
+      return saves.isEmpty() ? CLEAN : saves.pop();
+    }
+
+    @Override
+    public void restore(String script) throws IptablesException {
+      calls.add("restore");
+      restored.add(script);
+    }
+  }
+}
