@@ -9,8 +9,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * Creates the signers certificates are signed with. By default signatures use the JDK's
- * providers (SunEC, SunRsaSign): bench/ measures them against BouncyCastle's, see
- * docs/benchmarks.md.
+ * providers (SunEC, SunRsaSign). bench/ measured BouncyCastle against SunEC: with our
+ * JDK-generated keys it was slower on the CA's path, because it converts the key on every
+ * initSign (docs/benchmarks.md).
  */
 final class Signers {
   private Signers() {}
