@@ -3,6 +3,7 @@ package dev.palisade.common.pki;
 import dev.palisade.common.spiffe.WorkloadIdentity;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Objects;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -50,7 +52,8 @@ public final class X509Profiles {
       Duration lifetime) {
     X500Name subject = caName(trustDomain, "Root CA", now);
     return build(new Template(subject, keys.getPublic(), now, now.plus(lifetime)), subject,
-        keys.getPrivate(), null, 1, keyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign), List.of());
+        keys.getPrivate(), null, 1, keyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign), List.of(),
+        null);
   }
 
   /** An intermediate CA signed by {@code root}: CA:true, pathLen 0; never outlives its parent. */
@@ -59,7 +62,7 @@ public final class X509Profiles {
     Template template = new Template(caName(trustDomain, "Issuer", now), key, now,
         clamp(now.plus(lifetime), root.certificate()));
     return build(template, issuerName(root), root.key(), root.certificate(), 0,
-        keyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign), List.of());
+        keyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign), List.of(), null);
   }
 
   /**
@@ -69,7 +72,19 @@ public final class X509Profiles {
   public static X509Certificate workload(PublicKey key, WorkloadIdentity identity, Issuer issuer,
       Instant now, Duration lifetime) {
     return leaf(key, List.of(new GeneralName(GeneralName.uniformResourceIdentifier,
-        identity.toString())), issuer, now, lifetime);
+        identity.toString())), issuer, now, lifetime, null);
+  }
+
+  /**
+   * As {@link #workload(PublicKey, WorkloadIdentity, Issuer, Instant, Duration)}, but signed
+   * through {@code signingProvider} (a JCA provider that implements the issuer key's signature
+   * algorithm) instead of the default. bench/ uses it to compare providers on the CA's hot path.
+   */
+  public static X509Certificate workload(PublicKey key, WorkloadIdentity identity, Issuer issuer,
+      Instant now, Duration lifetime, Provider signingProvider) {
+    Objects.requireNonNull(signingProvider, "signingProvider");
+    return leaf(key, List.of(new GeneralName(GeneralName.uniformResourceIdentifier,
+        identity.toString())), issuer, now, lifetime, signingProvider);
   }
 
   /**
@@ -81,11 +96,11 @@ public final class X509Profiles {
     List<GeneralName> names = new ArrayList<>();
     names.add(new GeneralName(GeneralName.uniformResourceIdentifier, identity.toString()));
     dnsNames.forEach(dns -> names.add(new GeneralName(GeneralName.dNSName, dns)));
-    return leaf(key, names, issuer, now, lifetime);
+    return leaf(key, names, issuer, now, lifetime, null);
   }
 
   private static X509Certificate leaf(PublicKey key, List<GeneralName> names, Issuer issuer,
-      Instant now, Duration lifetime) {
+      Instant now, Duration lifetime, Provider signingProvider) {
     int usage = KeyUsage.digitalSignature;
     if (key instanceof RSAPublicKey) {
       usage |= KeyUsage.keyEncipherment; // RSA key exchange in TLS 1.2 clients
@@ -98,15 +113,15 @@ public final class X509Profiles {
     Template template = new Template(new X500Name(new org.bouncycastle.asn1.x500.RDN[0]), key, now,
         clamp(now.plus(lifetime), issuer.certificate()));
     return build(template, issuerName(issuer), issuer.key(), issuer.certificate(), -1,
-        keyUsage(usage), extensions);
+        keyUsage(usage), extensions, signingProvider);
   }
 
   private record Template(X500Name subject, PublicKey key, Instant now, Instant notAfter) {}
 
-  /** pathLen -1 means "not a CA". */
+  /** pathLen -1 means "not a CA"; signingProvider null means {@link Signers}' default. */
   private static X509Certificate build(Template t, X500Name issuerName,
       java.security.PrivateKey signingKey, X509Certificate issuerCert, int pathLen,
-      Extension keyUsage, List<Extension> extra) {
+      Extension keyUsage, List<Extension> extra, Provider signingProvider) {
     try {
       JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
       X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuerName,
@@ -125,7 +140,7 @@ public final class X509Profiles {
       }
       return new JcaX509CertificateConverter()
           .getCertificate(builder.build(Signers.contentSigner(signingKey, issuerCert == null
-              ? t.key() : issuerCert.getPublicKey())));
+              ? t.key() : issuerCert.getPublicKey(), signingProvider)));
     } catch (GeneralSecurityException | CertIOException | OperatorCreationException e) {
       throw new IllegalStateException("could not issue certificate: " + e.getMessage(), e);
     }

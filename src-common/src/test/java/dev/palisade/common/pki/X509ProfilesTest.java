@@ -1,11 +1,14 @@
 package dev.palisade.common.pki;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.palisade.common.spiffe.WorkloadIdentity;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.security.KeyPair;
+import java.security.Provider;
+import java.security.Security;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
@@ -16,13 +19,16 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Issues each profile, re-parses it with the JDK's CertificateFactory and checks every field. */
 class X509ProfilesTest {
@@ -125,6 +131,35 @@ class X509ProfilesTest {
     params.setDate(java.util.Date.from(NOW.plus(Duration.ofHours(1))));
     CertPathValidator.getInstance("PKIX").validate(path, params);
     assertThat(issuer.intermediates()).containsExactly(issuer.certificate());
+  }
+
+  static Stream<Provider> signingProviders() {
+    return Stream.of(Security.getProvider("SunEC"), new BouncyCastleProvider());
+  }
+
+  @ParameterizedTest
+  @MethodSource("signingProviders")
+  void workloadLeafSignedThroughAChosenProviderIsTheSameProfile(Provider provider)
+      throws Exception {
+    Issuer issuer = issuer();
+    X509Certificate leaf = reparse(X509Profiles.workload(KeyType.ECDSA_P256.generate().getPublic(),
+        CART, issuer, NOW, Duration.ofHours(24), provider));
+
+    leaf.verify(issuer.certificate().getPublicKey()); // checked by the JDK, whoever signed
+    assertThat(leaf.getSigAlgName()).isEqualTo("SHA256withECDSA");
+    assertThat(leaf.getSubjectAlternativeNames()).containsExactly(
+        List.of(6, "spiffe://cluster.local/ns/shop/sa/cart"));
+    assertThat(leaf.getKeyUsage()).isEqualTo(keyUsage(0));
+    assertThat(authorityKeyId(leaf)).isEqualTo(subjectKeyId(issuer.certificate()));
+  }
+
+  @Test
+  void theChosenProviderIsReallyUsed() {
+    // SunRsaSign has no ECDSA: if the choice were ignored, SunEC would quietly sign instead.
+    assertThatThrownBy(() -> X509Profiles.workload(KeyType.ECDSA_P256.generate().getPublic(),
+        CART, issuer(), NOW, Duration.ofHours(1), Security.getProvider("SunRsaSign")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("could not issue certificate");
   }
 
   @Test
