@@ -161,7 +161,7 @@ public final class PodInjectionWebhook implements RequestHandler, AutoCloseable 
           yield answer(AdmissionReviews.allow(review.uid(), null,
               List.of("palisade: no proxy injected: " + skip.message())));
         }
-        case Skip skip -> {
+        case Skip _ -> {
           result = Result.SKIPPED;
           yield answer(AdmissionReviews.allow(review.uid(), null, List.of()));
         }

@@ -23,6 +23,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
@@ -66,17 +67,19 @@ public class WebhookCaBundleReconciler implements Reconciler<MutatingWebhookConf
   @Override
   public UpdateControl<MutatingWebhookConfiguration> reconcile(
       MutatingWebhookConfiguration configuration, Context<MutatingWebhookConfiguration> context) {
-    Optional<String> bundle = caBundle(context);
-    if (bundle.isEmpty()) {
+    Optional<List<X509Certificate>> roots = roots(context);
+    if (roots.isEmpty()) {
       return UpdateControl.noUpdate(); // no CA yet: its Secret's creation brings us back
     }
-    ArrayNode patch = patch(configuration.getWebhooks(), bundle.get());
+    // What the API wants: base64 of the PEM.
+    String caBundle = Base64.getEncoder().encodeToString(
+        Pem.certificates(roots.get()).getBytes(StandardCharsets.US_ASCII));
+    ArrayNode patch = patch(configuration.getWebhooks(), caBundle);
     if (!patch.isEmpty()) {
       context.getClient().resource(configuration)
           .patch(PatchContext.of(PatchType.JSON), patch.toString());
-      log.info("wrote the {} roots of trust domain {} into the caBundle of {}",
-          Pem.parseCertificates(new String(Base64.getDecoder().decode(bundle.get()),
-              StandardCharsets.US_ASCII)).size(), trustDomain, CONFIGURATION);
+      log.info("wrote the {} root(s) of trust domain {} into the caBundle of {}",
+          roots.get().size(), trustDomain, CONFIGURATION);
     }
     return UpdateControl.noUpdate();
   }
@@ -102,8 +105,8 @@ public class WebhookCaBundleReconciler implements Reconciler<MutatingWebhookConf
     return operations;
   }
 
-  /** The trust domain's roots as the API wants them: base64 of the PEM. */
-  private Optional<String> caBundle(Context<MutatingWebhookConfiguration> context) {
+  /** The trust domain's current roots, as the CA Secret the event source holds says. */
+  private Optional<List<X509Certificate>> roots(Context<MutatingWebhookConfiguration> context) {
     var secrets = (InformerEventSource<Secret, MutatingWebhookConfiguration>) context
         .eventSourceRetriever().getEventSourceFor(Secret.class, "ca-secrets");
     Optional<CaState> state;
@@ -112,8 +115,7 @@ public class WebhookCaBundleReconciler implements Reconciler<MutatingWebhookConf
     } catch (RuntimeException e) {
       return Optional.empty(); // unreadable: the TrustDomain reports it; keep what is there
     }
-    return state.map(s -> Base64.getEncoder().encodeToString(
-        Pem.certificates(s.roots()).getBytes(StandardCharsets.US_ASCII)));
+    return state.map(CaState::roots);
   }
 
   /** CA Secrets (in the operator's namespace) wake the one configuration. */
