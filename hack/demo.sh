@@ -16,9 +16,13 @@ step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
 step kubectl version
 kubectl version
 
-step helm upgrade --install palisade charts/palisade --namespace palisade-system --create-namespace --set operator.deploy=false
+# The operator runs on this machine (no kubelet here to run its pods): the API server calls its
+# injection webhook on localhost.
+webhook_url="https://localhost:$DEMO_HTTPS_PORT/mutate-pods"
+step helm upgrade --install palisade charts/palisade --namespace palisade-system --create-namespace --set operator.deploy=false --set webhook.url=$webhook_url
 helm upgrade --install palisade "$PALISADE_ROOT/charts/palisade" \
-  --namespace palisade-system --create-namespace --set operator.deploy=false --wait
+  --namespace palisade-system --create-namespace --set operator.deploy=false \
+  --set webhook.url="$webhook_url" --wait
 
 step kubectl api-resources --api-group palisade.dev
 kubectl api-resources --api-group palisade.dev
@@ -46,24 +50,34 @@ awk 'n>=1{print} /END CERTIFICATE/{n++}' "$scratch/chain.pem" >"$scratch/interme
 openssl x509 -in "$scratch/leaf.pem" -noout -ext subjectAltName -enddate
 openssl verify -CAfile "$scratch/bundle.pem" -untrusted "$scratch/intermediates.pem" "$scratch/leaf.pem"
 
-step "a pod asks the CA for its identity: POST /v1/certificates with its bound token and a CSR"
+# The operator serves the webhook once it has its serving certificate, and the API server
+# trusts it once the operator has written its CA into the webhook configuration.
+for _ in $(seq 1 60); do
+  curl -sf "http://127.0.0.1:$DEMO_ADMIN_PORT/readyz" >/dev/null \
+    && [ -n "$(kubectl get mutatingwebhookconfiguration palisade-inject -o jsonpath='{.webhooks[0].clientConfig.caBundle}')" ] \
+    && break
+  sleep 1
+done
+
+step "a pod in the labelled namespace demo gets the proxy injected (namespace label palisade.dev/inject=enabled)"
 kubectl create serviceaccount checkout -n demo --dry-run=client -o yaml | kubectl apply -f - >/dev/null
-kubectl apply -n demo -f - >/dev/null <<'POD'
-apiVersion: v1
+pod_yaml='apiVersion: v1
 kind: Pod
 metadata: {name: checkout-0}
 spec:
   serviceAccountName: checkout
-  containers: [{name: app, image: registry.invalid/checkout:1}]   # no node runs it: the demo has no kubelet
-POD
+  containers: [{name: app, image: registry.invalid/checkout:1}]   # no node runs it: the demo has no kubelet'
+for _ in $(seq 1 30); do   # until the API server has picked up the caBundle
+  printf '%s\n' "$pod_yaml" | kubectl apply -n demo -f - >/dev/null 2>&1 && break
+  sleep 1
+done
+kubectl get pod checkout-0 -n demo -o custom-columns='POD:.metadata.name,INIT:.spec.initContainers[*].name,SIDECAR-RESTART:.spec.initContainers[1].restartPolicy,APP:.spec.containers[*].name,PROXY:.metadata.labels.palisade\.dev/proxy'
+
+step "a pod asks the CA for its identity: POST /v1/certificates with its bound token and a CSR"
 token=$(kubectl create token checkout -n demo --audience palisade --duration 10m \
   --bound-object-kind Pod --bound-object-name checkout-0)
 openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=ignored" \
   -keyout "$scratch/checkout.key" -out "$scratch/checkout.csr" 2>/dev/null
-for _ in $(seq 1 60); do
-  curl -sf "http://127.0.0.1:$DEMO_ADMIN_PORT/readyz" >/dev/null && break
-  sleep 1
-done
 jq -n --rawfile csr "$scratch/checkout.csr" '{csr: $csr}' \
   | curl -sS --cacert "$scratch/bundle.pem" -H "Authorization: Bearer $token" \
       -H 'Content-Type: application/json' --data-binary @- \

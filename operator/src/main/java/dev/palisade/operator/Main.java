@@ -20,7 +20,8 @@ public final class Main {
     KubernetesClient client = new KubernetesClientBuilder().build();
     OperatorServers servers = new OperatorServers(client, config, clock);
     PalisadeOperator operator = new PalisadeOperator(client, new PalisadeOperator.Settings(
-        config.namespace(), config.bundlePropagation(), config.leaderElection()), clock);
+        config.namespace(), config.bundlePropagation(), config.leaderElection(),
+        config.trustDomain()), clock);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       operator.close();

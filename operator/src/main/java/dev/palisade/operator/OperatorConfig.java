@@ -1,6 +1,7 @@
 package dev.palisade.operator;
 
 import dev.palisade.common.time.KubeDuration;
+import dev.palisade.operator.injection.InjectionSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,21 +22,36 @@ import java.util.Map;
  * @param leaderElection {@code PALISADE_LEADER_ELECTION} (default {@code true})
  * @param httpsPort {@code PALISADE_HTTPS_PORT} (default 8443): /v1/certificates
  * @param adminPort {@code PALISADE_ADMIN_PORT} (default 9090): /metrics, /healthz, /readyz
+ * @param injection {@code PALISADE_SIDECAR_*}, {@code PALISADE_PROXY_*},
+ *     {@code PALISADE_OPERATOR_ENDPOINT}: what /mutate-pods injects (see {@link InjectionSettings})
  */
 public record OperatorConfig(String namespace, String serviceAccount, String serviceName,
     String trustDomain, Duration bundlePropagation, boolean leaderElection, int httpsPort,
-    int adminPort) {
+    int adminPort, InjectionSettings injection) {
+
+  /** The settings with injection's defaults. */
+  public OperatorConfig(String namespace, String serviceAccount, String serviceName,
+      String trustDomain, Duration bundlePropagation, boolean leaderElection, int httpsPort,
+      int adminPort) {
+    this(namespace, serviceAccount, serviceName, trustDomain, bundlePropagation, leaderElection,
+        httpsPort, adminPort,
+        InjectionSettings.fromEnvironment(Map.of(), namespace, serviceName, trustDomain));
+  }
 
   public static OperatorConfig fromEnvironment(Map<String, String> env) {
+    String namespace = env.getOrDefault("PALISADE_NAMESPACE", "palisade-system");
+    String serviceName = env.getOrDefault("PALISADE_SERVICE_NAME", "palisade-operator");
+    String trustDomain = env.getOrDefault("PALISADE_TRUST_DOMAIN", "cluster.local");
     return new OperatorConfig(
-        env.getOrDefault("PALISADE_NAMESPACE", "palisade-system"),
+        namespace,
         env.getOrDefault("PALISADE_SERVICE_ACCOUNT", "palisade-operator"),
-        env.getOrDefault("PALISADE_SERVICE_NAME", "palisade-operator"),
-        env.getOrDefault("PALISADE_TRUST_DOMAIN", "cluster.local"),
+        serviceName,
+        trustDomain,
         KubeDuration.parse(env.getOrDefault("PALISADE_BUNDLE_PROPAGATION", "10m")),
         Boolean.parseBoolean(env.getOrDefault("PALISADE_LEADER_ELECTION", "true")),
         Integer.parseInt(env.getOrDefault("PALISADE_HTTPS_PORT", "8443")),
-        Integer.parseInt(env.getOrDefault("PALISADE_ADMIN_PORT", "9090")));
+        Integer.parseInt(env.getOrDefault("PALISADE_ADMIN_PORT", "9090")),
+        InjectionSettings.fromEnvironment(env, namespace, serviceName, trustDomain));
   }
 
   /** The names clients dial the operator by: its Service's, and localhost for local runs. */

@@ -5,6 +5,7 @@ import dev.palisade.operator.ca.CaState;
 import dev.palisade.operator.ca.CertificateAuthority;
 import dev.palisade.operator.http.BoundedWorkers;
 import dev.palisade.operator.http.HttpServer;
+import dev.palisade.operator.injection.PodInjectionWebhook;
 import dev.palisade.operator.metrics.AdminServer;
 import dev.palisade.operator.metrics.CaMetrics;
 import dev.palisade.operator.metrics.ReadinessChecks;
@@ -20,8 +21,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What every replica serves, leader or not: the HTTPS endpoints (certificate signing) with a
- * serving certificate from the CA itself, and the admin server (metrics, health, readiness).
+ * What every replica serves, leader or not: the HTTPS endpoints (certificate signing, the
+ * injection webhook) with a serving certificate from the CA itself, and the admin server
+ * (metrics, health, readiness).
  */
 public final class OperatorServers implements AutoCloseable {
 
@@ -33,6 +35,7 @@ public final class OperatorServers implements AutoCloseable {
   private final CaRegistry cas;
   private final ServingCertificate serving;
   private final BoundedWorkers workers;
+  private final PodInjectionWebhook injection;
   private final HttpServer https;
   private final HttpServer admin;
   private final ScheduledExecutorService expiryRefresh = Executors.newSingleThreadScheduledExecutor(
@@ -45,9 +48,11 @@ public final class OperatorServers implements AutoCloseable {
     serving = new ServingCertificate(ca, config.namespace(), config.serviceAccount(),
         config.dnsNames(), metrics, clock).start();
     workers = new BoundedWorkers("signing", SIGNING_THREADS, SIGNING_QUEUE);
+    injection = PodInjectionWebhook.forCluster(client, config.injection(), registry, clock);
     https = HttpServer.https("https", serving)
         .route("POST", CertificatesEndpoint.PATH,
             CertificatesEndpoint.forCluster(client, ca, workers, metrics))
+        .route("POST", PodInjectionWebhook.PATH, injection)
         .bind(new InetSocketAddress(config.httpsPort()));
     admin = AdminServer.bind(new InetSocketAddress(config.adminPort()), registry,
         new ReadinessChecks()
@@ -76,6 +81,7 @@ public final class OperatorServers implements AutoCloseable {
     https.close();
     admin.close();
     workers.close();
+    injection.close();
     serving.close();
     cas.close();
   }

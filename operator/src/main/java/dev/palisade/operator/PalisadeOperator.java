@@ -2,6 +2,7 @@ package dev.palisade.operator;
 
 import dev.palisade.operator.reconciler.trustbundle.TrustBundleReconciler;
 import dev.palisade.operator.reconciler.trustdomain.TrustDomainReconciler;
+import dev.palisade.operator.reconciler.webhook.WebhookCaBundleReconciler;
 import dev.palisade.operator.reconciler.workloadcertificate.WorkloadCertificateReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -10,7 +11,8 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * The operator's reconcilers (TrustDomain CA, trust bundles, WorkloadCertificates) on
+ * The operator's reconcilers (TrustDomain CA, trust bundles, WorkloadCertificates, the
+ * injection webhook's caBundle) on
  * java-operator-sdk, leader-elected when {@link Settings#leaderElection()} is on.
  */
 public final class PalisadeOperator implements AutoCloseable {
@@ -18,8 +20,16 @@ public final class PalisadeOperator implements AutoCloseable {
   /**
    * @param namespace the operator's own namespace: CA Secrets, leases, events about cluster objects
    * @param bundlePropagation how long a new root is trusted before leaves chain to it
+   * @param trustDomain the operator's own trust domain, whose roots verify its webhooks
    */
-  public record Settings(String namespace, Duration bundlePropagation, boolean leaderElection) {}
+  public record Settings(String namespace, Duration bundlePropagation, boolean leaderElection,
+      String trustDomain) {
+
+    /** Settings with the default trust domain, {@code cluster.local}. */
+    public Settings(String namespace, Duration bundlePropagation, boolean leaderElection) {
+      this(namespace, bundlePropagation, leaderElection, "cluster.local");
+    }
+  }
 
   private final Operator operator;
 
@@ -36,6 +46,7 @@ public final class PalisadeOperator implements AutoCloseable {
         settings.bundlePropagation()));
     operator.register(new TrustBundleReconciler(settings.namespace(), clock));
     operator.register(new WorkloadCertificateReconciler(settings.namespace(), clock));
+    operator.register(new WebhookCaBundleReconciler(settings.namespace(), settings.trustDomain(), clock));
   }
 
   public void start() {

@@ -6,6 +6,8 @@ import dev.palisade.operator.ca.CaSecrets;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -16,6 +18,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
@@ -27,8 +30,10 @@ import java.util.stream.Collectors;
 
 /**
  * Publishes the trust bundle (every current root of every trust domain) as ConfigMap
- * {@code palisade-trust-bundle}, key {@code ca.crt}, in the operator's namespace and in every
- * namespace labelled {@code palisade.dev/inject=enabled}. A copy that is deleted or edited is
+ * {@code palisade-trust-bundle}, key {@code ca.crt}, in the operator's namespace, in every
+ * namespace labelled {@code palisade.dev/inject=enabled}, and in every namespace holding an
+ * injected pod (one that opted in by annotation in an unlabelled namespace mounts the bundle
+ * too; the kubelet retries the mount until the copy exists). A copy that is deleted or edited is
  * put back, because the ConfigMaps are watched too.
  */
 @ControllerConfiguration(name = "trustbundle")
@@ -38,6 +43,7 @@ public class TrustBundleReconciler implements Reconciler<Namespace> {
   public static final String KEY = "ca.crt";
   public static final String INJECT_LABEL = "palisade.dev/inject";
   static final String BUNDLE_LABEL = "palisade.dev/trust-bundle";
+  static final String INJECTED_POD_SELECTOR = "palisade.dev/proxy=injected";
 
   private final String operatorNamespace;
   private final Clock clock;
@@ -50,7 +56,7 @@ public class TrustBundleReconciler implements Reconciler<Namespace> {
   @Override
   public UpdateControl<Namespace> reconcile(Namespace namespace, Context<Namespace> context) {
     String name = namespace.getMetadata().getName();
-    if (!wantsBundle(namespace) || namespace.isMarkedForDeletion()) {
+    if (!wantsBundle(namespace, context) || namespace.isMarkedForDeletion()) {
       return UpdateControl.noUpdate();
     }
     List<X509Certificate> roots = caRegistry(context).allRoots();
@@ -82,14 +88,16 @@ public class TrustBundleReconciler implements Reconciler<Namespace> {
     return new CaRegistry(() -> secrets.list().toList(), clock);
   }
 
-  private boolean wantsBundle(Namespace namespace) {
+  private boolean wantsBundle(Namespace namespace, Context<Namespace> context) {
     return operatorNamespace.equals(namespace.getMetadata().getName())
-        || "enabled".equals(labels(namespace).get(INJECT_LABEL));
+        || "enabled".equals(labels(namespace).get(INJECT_LABEL))
+        || !context.getSecondaryResources(Pod.class).isEmpty();
   }
 
   /**
    * The bundle ConfigMaps wake their namespace (deleted, or edited so the label no longer
-   * matches); CA Secrets wake every namespace, since all bundles carry every root.
+   * matches); CA Secrets wake every namespace, since all bundles carry every root; a new injected
+   * pod wakes its namespace.
    */
   @Override
   public List<EventSource<?, Namespace>> prepareEventSources(EventSourceContext<Namespace> context) {
@@ -109,8 +117,26 @@ public class TrustBundleReconciler implements Reconciler<Namespace> {
         .withSecondaryToPrimaryMapper((Secret secret) -> context.getPrimaryCache().list()
             .map(ResourceID::fromResource).collect(Collectors.toSet()))
         .build();
+    // Only their creation matters, and only their names are kept: pods change often and are many.
+    var injectedPods = InformerEventSourceConfiguration.from(Pod.class, Namespace.class)
+        .withName("injected-pods")
+        .withWatchAllNamespaces()
+        .withLabelSelector(INJECTED_POD_SELECTOR)
+        .withItemStore(new TransformingItemStore<>(pod -> new PodBuilder().withNewMetadata()
+            .withName(pod.getMetadata().getName())
+            .withNamespace(pod.getMetadata().getNamespace())
+            .withUid(pod.getMetadata().getUid())
+            .withResourceVersion(pod.getMetadata().getResourceVersion())
+            .withLabels(pod.getMetadata().getLabels())
+            .endMetadata().build()))
+        .withOnUpdateFilter((newPod, oldPod) -> false)
+        .withOnDeleteFilter((pod, unknownState) -> false)
+        .withSecondaryToPrimaryMapper(
+            (Pod pod) -> Set.of(new ResourceID(pod.getMetadata().getNamespace())))
+        .build();
     return List.of(new InformerEventSource<>(bundles, context),
-        new InformerEventSource<>(caSecrets, context));
+        new InformerEventSource<>(caSecrets, context),
+        new InformerEventSource<>(injectedPods, context));
   }
 
   private static Map<String, String> labels(io.fabric8.kubernetes.api.model.HasMetadata object) {

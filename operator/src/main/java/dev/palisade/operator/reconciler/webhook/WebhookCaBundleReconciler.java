@@ -1,0 +1,134 @@
+package dev.palisade.operator.reconciler.webhook;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.palisade.common.pki.Pem;
+import dev.palisade.operator.ca.CaRegistry;
+import dev.palisade.operator.ca.CaSecrets;
+import dev.palisade.operator.ca.CaState;
+import dev.palisade.operator.http.Json;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.javaoperatorsdk.operator.api.config.informer.Field;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the {@code caBundle} of every webhook in the MutatingWebhookConfiguration
+ * {@value #CONFIGURATION} equal to the roots of the operator's own trust domain, which issues the
+ * operator's serving certificate: the API server then verifies the webhook by the CA Palisade
+ * runs, with no cert-manager and no certificate in the chart. The roots follow rotation (both
+ * are in the bundle during the overlap), and a {@code caBundle} that is edited, or reset by a
+ * {@code helm upgrade}, is written back, since the configuration itself is watched.
+ *
+ * <p>Only the configuration of that name is watched (a field selector), which is what lets the
+ * chart's ClusterRole name it in {@code resourceNames}. Other trust domains' roots are left out:
+ * the API server needs to trust only what can sign the webhook's certificate.
+ */
+@ControllerConfiguration(name = "webhook-ca-bundle", generationAwareEventProcessing = false,
+    informer = @Informer(fieldSelector = @Field(path = "metadata.name",
+        value = WebhookCaBundleReconciler.CONFIGURATION)))
+public class WebhookCaBundleReconciler implements Reconciler<MutatingWebhookConfiguration> {
+
+  /** The chart's MutatingWebhookConfiguration (030-MutatingWebhookConfiguration-palisade-inject). */
+  public static final String CONFIGURATION = "palisade-inject";
+
+  private static final Logger log = LoggerFactory.getLogger(WebhookCaBundleReconciler.class);
+
+  private final String operatorNamespace;
+  private final String trustDomain;
+  private final Clock clock;
+
+  public WebhookCaBundleReconciler(String operatorNamespace, String trustDomain, Clock clock) {
+    this.operatorNamespace = operatorNamespace;
+    this.trustDomain = trustDomain;
+    this.clock = clock;
+  }
+
+  @Override
+  public UpdateControl<MutatingWebhookConfiguration> reconcile(
+      MutatingWebhookConfiguration configuration, Context<MutatingWebhookConfiguration> context) {
+    Optional<List<X509Certificate>> roots = roots(context);
+    if (roots.isEmpty()) {
+      return UpdateControl.noUpdate(); // no CA yet: its Secret's creation brings us back
+    }
+    // What the API wants: base64 of the PEM.
+    String caBundle = Base64.getEncoder().encodeToString(
+        Pem.certificates(roots.get()).getBytes(StandardCharsets.US_ASCII));
+    ArrayNode patch = patch(configuration.getWebhooks(), caBundle);
+    if (!patch.isEmpty()) {
+      context.getClient().resource(configuration)
+          .patch(PatchContext.of(PatchType.JSON), patch.toString());
+      log.info("wrote the {} root(s) of trust domain {} into the caBundle of {}",
+          roots.get().size(), trustDomain, CONFIGURATION);
+    }
+    return UpdateControl.noUpdate();
+  }
+
+  /**
+   * A JSONPatch setting {@code caBundle} on each webhook that lacks it; each {@code add} is
+   * preceded by a {@code test} of the webhook's name, so a list reordered meanwhile fails the
+   * patch (and the reconcile is retried) instead of writing to the wrong entry.
+   */
+  static ArrayNode patch(List<MutatingWebhook> webhooks, String caBundle) {
+    ArrayNode operations = Json.MAPPER.createArrayNode();
+    for (int i = 0; i < webhooks.size(); i++) {
+      MutatingWebhook webhook = webhooks.get(i);
+      String current = webhook.getClientConfig() == null ? null
+          : webhook.getClientConfig().getCaBundle();
+      if (!caBundle.equals(current)) {
+        operations.addObject().put("op", "test").put("path", "/webhooks/" + i + "/name")
+            .put("value", webhook.getName());
+        operations.addObject().put("op", "add")
+            .put("path", "/webhooks/" + i + "/clientConfig/caBundle").put("value", caBundle);
+      }
+    }
+    return operations;
+  }
+
+  /** The trust domain's current roots, as the CA Secret the event source holds says. */
+  private Optional<List<X509Certificate>> roots(Context<MutatingWebhookConfiguration> context) {
+    var secrets = (InformerEventSource<Secret, MutatingWebhookConfiguration>) context
+        .eventSourceRetriever().getEventSourceFor(Secret.class, "ca-secrets");
+    Optional<CaState> state;
+    try {
+      state = new CaRegistry(() -> secrets.list().toList(), clock).state(trustDomain);
+    } catch (RuntimeException e) {
+      return Optional.empty(); // unreadable: the TrustDomain reports it; keep what is there
+    }
+    return state.map(CaState::roots);
+  }
+
+  /** CA Secrets (in the operator's namespace) wake the one configuration. */
+  @Override
+  public List<EventSource<?, MutatingWebhookConfiguration>> prepareEventSources(
+      EventSourceContext<MutatingWebhookConfiguration> context) {
+    var caSecrets = InformerEventSourceConfiguration
+        .from(Secret.class, MutatingWebhookConfiguration.class)
+        .withName("ca-secrets")
+        .withNamespaces(Set.of(operatorNamespace))
+        .withLabelSelector(CaSecrets.LABEL_CA + "=true")
+        .withSecondaryToPrimaryMapper((Secret secret) -> Set.of(new ResourceID(CONFIGURATION)))
+        .build();
+    return List.of(new InformerEventSource<>(caSecrets, context));
+  }
+}

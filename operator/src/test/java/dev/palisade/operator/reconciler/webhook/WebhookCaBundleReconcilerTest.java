@@ -1,0 +1,34 @@
+package dev.palisade.operator.reconciler.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookBuilder;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WebhookCaBundleReconcilerTest {
+
+  @Test
+  void patchesOnlyTheWebhooksWhoseBundleDiffersGuardedByTheirNames() {
+    List<MutatingWebhook> webhooks = List.of(
+        webhook("namespaces.inject.palisade.dev", "QUJD"),
+        webhook("pods.inject.palisade.dev", null));
+
+    assertThat(WebhookCaBundleReconciler.patch(webhooks, "QUJD").toString()).isEqualTo("""
+        [{"op":"test","path":"/webhooks/1/name","value":"pods.inject.palisade.dev"},\
+        {"op":"add","path":"/webhooks/1/clientConfig/caBundle","value":"QUJD"}]""");
+  }
+
+  @Test
+  void nothingToDoWhenEveryBundleIsCurrent() {
+    assertThat(WebhookCaBundleReconciler.patch(
+        List.of(webhook("namespaces.inject.palisade.dev", "QUJD")), "QUJD")).isEmpty();
+  }
+
+  private static MutatingWebhook webhook(String name, String caBundle) {
+    return new MutatingWebhookBuilder().withName(name)
+        .withNewClientConfig().withCaBundle(caBundle).withUrl("https://localhost/mutate-pods")
+        .endClientConfig().build();
+  }
+}
