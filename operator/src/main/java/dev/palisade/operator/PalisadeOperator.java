@@ -1,5 +1,7 @@
 package dev.palisade.operator;
 
+import dev.palisade.operator.reconciler.policy.AccessPolicyReconciler;
+import dev.palisade.operator.reconciler.policy.MeshPolicyReconciler;
 import dev.palisade.operator.reconciler.trustbundle.TrustBundleReconciler;
 import dev.palisade.operator.reconciler.trustdomain.TrustDomainReconciler;
 import dev.palisade.operator.reconciler.workloadcertificate.WorkloadCertificateReconciler;
@@ -10,7 +12,8 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * The operator's reconcilers (TrustDomain CA, trust bundles, WorkloadCertificates) on
+ * The operator's reconcilers (TrustDomain CA, trust bundles, WorkloadCertificates, policy
+ * statuses) on
  * java-operator-sdk, leader-elected when {@link Settings#leaderElection()} is on.
  */
 public final class PalisadeOperator implements AutoCloseable {
@@ -36,6 +39,8 @@ public final class PalisadeOperator implements AutoCloseable {
         settings.bundlePropagation()));
     operator.register(new TrustBundleReconciler(settings.namespace(), clock));
     operator.register(new WorkloadCertificateReconciler(settings.namespace(), clock));
+    operator.register(new MeshPolicyReconciler(settings.namespace(), clock));
+    operator.register(new AccessPolicyReconciler(clock));
   }
 
   public void start() {
