@@ -189,6 +189,24 @@ class ConfigServiceIT {
   }
 
   @Test
+  void aSidecarThatHangsUpIsForgottenAtOnce() throws Exception {
+    KeyPair keys = KeyType.ECDSA_P256.generate();
+    SSLContext tls = WorkloadTls.clientContext(ca.rootCertificate(), keys.getPrivate(),
+        sign(ca, keys, "db").chain());
+    String version = config(dbClient, "db-0", null).version();
+    double before = heldLongPolls();
+    try (var socket = (javax.net.ssl.SSLSocket) tls.getSocketFactory()
+        .createSocket("localhost", https.port())) {
+      socket.getOutputStream().write(("GET /v1/config?pod=db-0&version=" + version
+          + " HTTP/1.1\r\nHost: localhost\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      await("held").atMost(Duration.ofSeconds(10)).until(() -> heldLongPolls() > before);
+    }
+    await("forgotten when the connection closes, before its timeout")
+        .atMost(POLL_TIMEOUT.minusSeconds(1)).until(() -> heldLongPolls() <= before);
+  }
+
+  @Test
   void aWorkloadCannotReadAnotherWorkloadsConfiguration() throws Exception {
     HttpResponse<String> response = webClient.send(get("/v1/config?pod=db-0"),
         HttpResponse.BodyHandlers.ofString());
