@@ -80,11 +80,6 @@ final class ClusterCache implements ClusterView, AutoCloseable {
   }
 
   @Override
-  public Collection<Workload> allPods() {
-    return pods.values().stream().flatMap(of -> of.values().stream()).toList();
-  }
-
-  @Override
   public Optional<Workload> podByIp(String ip) {
     return Optional.ofNullable(podsByIp.get(ip));
   }

@@ -20,8 +20,6 @@ interface ClusterView {
 
   Collection<Workload> podsIn(String namespace);
 
-  Collection<Workload> allPods();
-
   /** The live pod that has {@code ip} (normalized by {@link Addresses#normalize}). */
   Optional<Workload> podByIp(String ip);
 

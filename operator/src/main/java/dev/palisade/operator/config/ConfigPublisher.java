@@ -17,6 +17,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -36,9 +37,11 @@ import org.slf4j.LoggerFactory;
  * Keeps every workload's effective configuration, serialized and versioned, and answers
  * long-polls when it changes.
  *
- * <p>Changes arrive as events (a namespace's policies, one pod, the trust bundle); one thread
- * recomputes what they affect, coalescing bursts: a namespace's policies recompute that
- * namespace's pods, mesh-wide policies and the bundle every pod, a pod only itself. A workload's
+ * <p>Only workloads whose sidecar asks this replica are kept (computed at their first request,
+ * forgotten once they stop asking), so a replica's work follows its own connections. Changes
+ * arrive as events (a namespace's policies, one pod, the trust bundle); one thread recomputes
+ * what they affect, coalescing bursts: a namespace's policies recompute that namespace's kept
+ * workloads, mesh-wide policies and the bundle every kept workload, a pod only itself. A workload's
  * version is a hash of its document, so it changes exactly when its content does: a policy edit
  * that changes nothing for a pod wakes no long-poll of that pod, and every replica gives the same
  * content the same version.
@@ -56,6 +59,9 @@ public final class ConfigPublisher implements ClusterView.Listener, AutoCloseabl
 
   static final String DESTINATIONS_PATH = DestinationsEndpoint.PATH;
 
+  /** A workload not asking for this long (nor waiting) is forgotten: its sidecar went away. */
+  private static final Duration IDLE_MINIMUM = Duration.ofMinutes(2);
+
   /** One workload's current configuration, ready to send. */
   record Published(String version, byte[] body, InboundPolicy inbound, String bundle,
       String spiffeId) {}
@@ -68,6 +74,8 @@ public final class ConfigPublisher implements ClusterView.Listener, AutoCloseabl
   private final ConcurrentMap<String, Published> published = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Set<CompletableFuture<Optional<Published>>>> waiters =
       new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Long> lastAsked = new ConcurrentHashMap<>();
+  private final Duration idleLimit;
   private final AtomicInteger waiting = new AtomicInteger();
   private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().name("palisade-config-publisher").daemon(true).factory());
@@ -94,12 +102,17 @@ public final class ConfigPublisher implements ClusterView.Listener, AutoCloseabl
     this.trustBundle = trustBundle;
     this.pollTimeout = pollTimeout;
     this.maxWaiters = maxWaiters;
+    Duration threePolls = pollTimeout.multipliedBy(3);
+    this.idleLimit = threePolls.compareTo(IDLE_MINIMUM) > 0 ? threePolls : IDLE_MINIMUM;
     this.snapshot = view.policies();
     this.bundle = trustBundle.get().orElse(null);
     this.timeouts = new ScheduledThreadPoolExecutor(1,
         Thread.ofPlatform().name("palisade-config-timeouts").daemon(true).factory());
     timeouts.setRemoveOnCancelPolicy(true);
-    worker.scheduleWithFixedDelay(this::refreshBundle, 5, 5, TimeUnit.SECONDS);
+    worker.scheduleWithFixedDelay(() -> {
+      refreshBundle();
+      forgetIdle();
+    }, 5, 5, TimeUnit.SECONDS);
   }
 
   Duration pollTimeout() {
@@ -111,6 +124,7 @@ public final class ConfigPublisher implements ClusterView.Listener, AutoCloseabl
    * a request before its informer event was processed); empty while there is no trust bundle.
    */
   Optional<Published> current(Workload workload) {
+    lastAsked.put(workload.key(), System.nanoTime());
     Published now = published.get(workload.key());
     if (now != null) {
       return Optional.of(now);
@@ -191,12 +205,28 @@ public final class ConfigPublisher implements ClusterView.Listener, AutoCloseabl
 
   @Override
   public void podRemoved(String namespace, String name) {
-    String key = namespace + "/" + name;
+    forget(namespace + "/" + name);
+  }
+
+  /** Drops a workload's configuration; its long-polls end (empty) and it re-asks if it lives. */
+  private void forget(String key) {
     published.remove(key);
+    lastAsked.remove(key);
     Set<CompletableFuture<Optional<Published>>> gone = waiters.remove(key);
     if (gone != null) {
       gone.forEach(waiter -> waiter.complete(Optional.empty()));
     }
+  }
+
+  /** Forgets workloads that stopped asking this replica (their sidecar moved or went). */
+  private void forgetIdle() {
+    long now = System.nanoTime();
+    lastAsked.forEach((key, asked) -> {
+      if (now - asked > idleLimit.toNanos() && !waiters.containsKey(key)) {
+        published.remove(key);
+        lastAsked.remove(key, asked);
+      }
+    });
   }
 
   private void mark(Runnable change) {
@@ -230,25 +260,18 @@ public final class ConfigPublisher implements ClusterView.Listener, AutoCloseabl
       snapshot = policies;
       String roots = bundle;
       int changed = 0;
-      if (all) {
-        for (Workload workload : view.allPods()) {
-          changed += republish(workload, policies, roots);
+      // Only workloads whose sidecar asked this replica: the others are another replica's work.
+      for (String key : List.copyOf(published.keySet())) {
+        int slash = key.indexOf('/');
+        String namespace = key.substring(0, slash);
+        if (!all && !namespaces.contains(namespace) && !pods.contains(key)) {
+          continue;
         }
-      } else {
-        for (String namespace : namespaces) {
-          for (Workload workload : view.podsIn(namespace)) {
-            changed += republish(workload, policies, roots);
-          }
-        }
-        for (String key : pods) {
-          int slash = key.indexOf('/');
-          String namespace = key.substring(0, slash);
-          if (!namespaces.contains(namespace)) {
-            Optional<Workload> workload = view.pod(namespace, key.substring(slash + 1));
-            if (workload.isPresent()) {
-              changed += republish(workload.get(), policies, roots);
-            }
-          }
+        Optional<Workload> workload = view.pod(namespace, key.substring(slash + 1));
+        if (workload.isEmpty() || !workload.get().injected()) {
+          forget(key);
+        } else {
+          changed += republish(workload.get(), policies, roots);
         }
       }
       log.debug("recomputed configurations ({}): {} changed in {} ms",
@@ -262,9 +285,6 @@ public final class ConfigPublisher implements ClusterView.Listener, AutoCloseabl
 
   /** Recomputes one workload; publishes and wakes its long-polls if it changed. 1 if it did. */
   private int republish(Workload workload, PolicySnapshot policies, String roots) {
-    if (!workload.injected()) {
-      return 0; // only pods with the proxy ask for configuration
-    }
     if (roots == null) {
       return 0; // no CA yet: requests answer ca_unavailable; the bundle refresh comes back
     }

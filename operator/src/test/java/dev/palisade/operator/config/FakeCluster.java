@@ -47,11 +47,6 @@ final class FakeCluster implements ClusterView {
   }
 
   @Override
-  public Collection<Workload> allPods() {
-    return List.copyOf(pods.values());
-  }
-
-  @Override
   public Optional<Workload> podByIp(String ip) {
     return pods.values().stream().filter(w -> w.ip() != null && w.live()
         && ip.equals(Addresses.normalize(w.ip()).orElse(null))).findFirst();
