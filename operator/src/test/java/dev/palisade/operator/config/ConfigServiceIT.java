@@ -12,6 +12,7 @@ import dev.palisade.common.config.ConfigDocument;
 import dev.palisade.common.config.DestinationDocument;
 import dev.palisade.common.pki.Csrs;
 import dev.palisade.common.pki.KeyType;
+import dev.palisade.common.pki.Pem;
 import dev.palisade.common.policy.PolicyAction;
 import dev.palisade.common.spiffe.SpiffeId;
 import dev.palisade.common.spiffe.WorkloadIdentity;
@@ -22,10 +23,12 @@ import dev.palisade.operator.http.Json;
 import dev.palisade.operator.metrics.CaMetrics;
 import dev.palisade.operator.signing.CertificatesEndpoint;
 import dev.palisade.operator.signing.ServingCertificate;
+import dev.palisade.testing.CommandLine;
 import dev.palisade.testing.ControlPlane;
 import dev.palisade.testing.InProcessCa;
 import dev.palisade.testing.OperatorServiceAccount;
 import dev.palisade.testing.PalisadeApi;
+import dev.palisade.testing.RepoFiles;
 import dev.palisade.testing.TrustingRoot;
 import dev.palisade.testing.WorkloadTls;
 import dev.palisade.testing.Workloads;
@@ -41,6 +44,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,6 +58,7 @@ import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code /v1/config} and {@code /v1/destinations} over real mTLS, fed by informers on a real
@@ -292,6 +298,34 @@ class ConfigServiceIT {
     HttpResponse<String> bad = webClient.send(get("/v1/destinations?ip=not-an-ip&port=1"),
         HttpResponse.BodyHandlers.ofString());
     assertThat(bad.statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void theCurlExampleInTheDocsWorksAsWritten(@TempDir Path dir) throws Exception {
+    KeyPair keys = KeyType.ECDSA_P256.generate();
+    Path cert = Files.writeString(dir.resolve("tls.crt"),
+        Pem.certificates(sign(ca, keys, "web").chain()));
+    Path key = Files.writeString(dir.resolve("tls.key"), Pem.privateKey(keys.getPrivate()));
+    Path bundle = Files.writeString(dir.resolve("ca.crt"), Pem.certificate(ca.rootCertificate()));
+    String doc = Files.readString(RepoFiles.resolve("docs/config-service.md"));
+    int marker = doc.indexOf("<!-- ConfigServiceIT runs this block");
+    assertThat(marker).as("the marked curl example in docs/config-service.md").isPositive();
+    int start = doc.indexOf("```sh\n", marker) + "```sh\n".length();
+    String script = doc.substring(start, doc.indexOf("```", start))
+        .replaceFirst("(?m)^CERT_FILE=.*$", "CERT_FILE=" + cert)
+        .replaceFirst("(?m)^KEY_FILE=.*$", "KEY_FILE=" + key)
+        .replaceFirst("(?m)^CA_FILE=.*$", "CA_FILE=" + bundle)
+        .replaceFirst("(?m)^SERVER=.*$", "SERVER=https://localhost:" + https.port())
+        .replaceFirst("(?m)^POD=.*$", "POD=web-0");
+
+    CommandLine.Result run = CommandLine.run(List.of("bash", "-euo", "pipefail", "-c",
+        "cd " + dir + "\n" + script));
+
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.stdout().strip().lines().toList()).containsExactly("200", "304");
+    ConfigDocument document = Json.MAPPER.readValue(Files.readString(dir.resolve("config.json")),
+        ConfigDocument.class);
+    assertThat(document.spiffeId()).isEqualTo("spiffe://config.it/ns/" + NS + "/sa/web");
   }
 
   private static DestinationDocument destination(String ip, int port) throws Exception {
