@@ -20,7 +20,8 @@ import java.util.Map;
  * @param bundlePropagation {@code PALISADE_BUNDLE_PROPAGATION} (default {@code 10m}): how long a
  *     new root is in the trust bundle before leaves chain to it
  * @param leaderElection {@code PALISADE_LEADER_ELECTION} (default {@code true})
- * @param httpsPort {@code PALISADE_HTTPS_PORT} (default 8443): /v1/certificates
+ * @param httpsPort {@code PALISADE_HTTPS_PORT} (default 8443): /v1/certificates, /v1/config,
+ *     /v1/destinations
  * @param adminPort {@code PALISADE_ADMIN_PORT} (default 9090): /metrics, /healthz, /readyz
  * @param injection {@code PALISADE_SIDECAR_*}, {@code PALISADE_PROXY_*},
  *     {@code PALISADE_OPERATOR_ENDPOINT}: what /mutate-pods injects (see {@link InjectionSettings})

@@ -3,6 +3,7 @@ package dev.palisade.operator;
 import dev.palisade.operator.ca.CaRegistry;
 import dev.palisade.operator.ca.CaState;
 import dev.palisade.operator.ca.CertificateAuthority;
+import dev.palisade.operator.config.ConfigService;
 import dev.palisade.operator.http.BoundedWorkers;
 import dev.palisade.operator.http.HttpServer;
 import dev.palisade.operator.injection.PodInjectionWebhook;
@@ -21,9 +22,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What every replica serves, leader or not: the HTTPS endpoints (certificate signing, the
- * injection webhook) with a serving certificate from the CA itself, and the admin server
- * (metrics, health, readiness).
+ * What every replica serves, leader or not: the HTTPS endpoints (certificate signing, sidecar
+ * configuration and destination lookups, the injection webhook) with a serving certificate from
+ * the CA itself, and the admin server (metrics, health, readiness).
  */
 public final class OperatorServers implements AutoCloseable {
 
@@ -36,6 +37,7 @@ public final class OperatorServers implements AutoCloseable {
   private final ServingCertificate serving;
   private final BoundedWorkers workers;
   private final PodInjectionWebhook injection;
+  private final ConfigService configService;
   private final HttpServer https;
   private final HttpServer admin;
   private final ScheduledExecutorService expiryRefresh = Executors.newSingleThreadScheduledExecutor(
@@ -49,15 +51,17 @@ public final class OperatorServers implements AutoCloseable {
         config.dnsNames(), metrics, clock).start();
     workers = new BoundedWorkers("signing", SIGNING_THREADS, SIGNING_QUEUE);
     injection = PodInjectionWebhook.forCluster(client, config.injection(), registry, clock);
-    https = HttpServer.https("https", serving)
+    configService = ConfigService.start(client, ca, config.namespace(), registry);
+    https = configService.routes(HttpServer.https("https", serving)
         .route("POST", CertificatesEndpoint.PATH,
             CertificatesEndpoint.forCluster(client, ca, workers, metrics))
-        .route("POST", PodInjectionWebhook.PATH, injection)
+        .route("POST", PodInjectionWebhook.PATH, injection))
         .bind(new InetSocketAddress(config.httpsPort()));
     admin = AdminServer.bind(new InetSocketAddress(config.adminPort()), registry,
         new ReadinessChecks()
             .add("https-server", https::isServing)
-            .add("serving-certificate", serving::isReady));
+            .add("serving-certificate", serving::isReady)
+            .add("config-service", configService::isReady));
     expiryRefresh.scheduleWithFixedDelay(() -> cas.state(config.trustDomain())
         .ifPresent(state -> publishExpiry(metrics, state)), 0, 15, TimeUnit.SECONDS);
   }
@@ -82,6 +86,7 @@ public final class OperatorServers implements AutoCloseable {
     admin.close();
     workers.close();
     injection.close();
+    configService.close();
     serving.close();
     cas.close();
   }

@@ -1,5 +1,7 @@
 package dev.palisade.operator;
 
+import dev.palisade.operator.reconciler.policy.AccessPolicyReconciler;
+import dev.palisade.operator.reconciler.policy.MeshPolicyReconciler;
 import dev.palisade.operator.reconciler.trustbundle.TrustBundleReconciler;
 import dev.palisade.operator.reconciler.trustdomain.TrustDomainReconciler;
 import dev.palisade.operator.reconciler.webhook.WebhookCaBundleReconciler;
@@ -12,7 +14,7 @@ import java.time.Duration;
 
 /**
  * The operator's reconcilers (TrustDomain CA, trust bundles, WorkloadCertificates, the
- * injection webhook's caBundle) on
+ * injection webhook's caBundle, policy statuses) on
  * java-operator-sdk, leader-elected when {@link Settings#leaderElection()} is on.
  */
 public final class PalisadeOperator implements AutoCloseable {
@@ -47,6 +49,8 @@ public final class PalisadeOperator implements AutoCloseable {
     operator.register(new TrustBundleReconciler(settings.namespace(), clock));
     operator.register(new WorkloadCertificateReconciler(settings.namespace(), clock));
     operator.register(new WebhookCaBundleReconciler(settings.namespace(), settings.trustDomain(), clock));
+    operator.register(new MeshPolicyReconciler(settings.namespace(), clock));
+    operator.register(new AccessPolicyReconciler(clock));
   }
 
   public void start() {

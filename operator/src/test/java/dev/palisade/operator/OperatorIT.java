@@ -102,6 +102,14 @@ class OperatorIT {
           .build(), HttpResponse.BodyHandlers.ofString());
     }
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    try (HttpClient https = HttpClient.newBuilder().sslContext(TrustingRoot.sslContext(root))
+        .connectTimeout(Duration.ofSeconds(10)).build()) {
+      HttpResponse<String> config = https.send(HttpRequest.newBuilder(URI.create(
+          "https://localhost:" + servers.httpsPort() + "/v1/config?pod=checkout-0")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(config.statusCode()).as("/v1/config is served, and wants a client certificate")
+          .isEqualTo(401);
+    }
     JsonNode json = Json.MAPPER.readTree(response.body());
     assertThat(json.get("spiffeId").asText())
         .isEqualTo("spiffe://operator.it/ns/operator-it/sa/checkout");

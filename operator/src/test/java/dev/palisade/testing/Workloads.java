@@ -18,6 +18,7 @@ import java.security.Signature;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Workloads as the CSR endpoint sees them, made with the admin client in one namespace: service
@@ -51,13 +52,34 @@ public final class Workloads {
 
   /** A pod running as {@code serviceAccount}, as the API server stored it (with its UID). */
   public Pod pod(String name, String serviceAccount) {
+    return pod(name, serviceAccount, Map.of());
+  }
+
+  /** A pod with {@code labels}, e.g. {@code palisade.dev/proxy=injected} as injection sets it. */
+  public Pod pod(String name, String serviceAccount, Map<String, String> labels) {
     return admin.pods().inNamespace(namespace).resource(new PodBuilder()
-        .withNewMetadata().withName(name).endMetadata()
+        .withNewMetadata().withName(name).withLabels(labels).endMetadata()
         .withNewSpec()
         .withServiceAccountName(serviceAccount)
         .addNewContainer().withName("app").withImage("registry.invalid/app:1").endContainer()
         .endSpec()
         .build()).create();
+  }
+
+  /** Replaces the pod's labels. */
+  public Pod relabel(Pod pod, Map<String, String> labels) {
+    return admin.pods().inNamespace(namespace).withName(pod.getMetadata().getName())
+        .edit(p -> new PodBuilder(p).editMetadata().withLabels(labels).endMetadata().build());
+  }
+
+  /**
+   * Gives the pod an IP and phase Running through the status subresource, as the kubelet would
+   * once the pod is scheduled (there is no kubelet here).
+   */
+  public Pod running(Pod pod, String ip) {
+    return admin.pods().inNamespace(namespace).withName(pod.getMetadata().getName())
+        .editStatus(p -> new PodBuilder(p).editOrNewStatus().withPhase("Running").withPodIP(ip)
+            .withPodIPs(new io.fabric8.kubernetes.api.model.PodIP(ip)).endStatus().build());
   }
 
   /** A token of the pod's service account, bound to the pod, for {@code audience}, 10 minutes. */

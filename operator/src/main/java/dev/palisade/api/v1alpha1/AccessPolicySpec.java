@@ -9,15 +9,14 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
-import io.fabric8.kubernetes.api.model.LabelSelector;
 import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public class AccessPolicySpec {
 
-  @JsonPropertyDescription("Pods (in this namespace) the policy applies to. Unset selects every"
-      + " workload in the namespace.")
-  public LabelSelector selector;
+  @JsonPropertyDescription("Pods (in this namespace) the policy applies to, by label. Unset or"
+      + " empty selects every workload in the namespace.")
+  public WorkloadSelector selector;
 
   @Required
   @JsonPropertyDescription("ALLOW (permit matches; all else is denied once any ALLOW selects the"

@@ -9,7 +9,6 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
-import io.fabric8.kubernetes.api.model.LabelSelector;
 import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
@@ -17,9 +16,9 @@ import java.util.List;
     message = "set mode, ports, or both: a MeshPolicy with neither changes nothing")
 public class MeshPolicySpec {
 
-  @JsonPropertyDescription("Pods (in this namespace) the policy applies to. Unset selects every"
-      + " workload in the namespace.")
-  public LabelSelector selector;
+  @JsonPropertyDescription("Pods (in this namespace) the policy applies to, by label. Unset or"
+      + " empty selects every workload in the namespace.")
+  public WorkloadSelector selector;
 
   @JsonPropertyDescription("mTLS mode for the selected workloads: STRICT (only mTLS from the"
       + " trust domain), PERMISSIVE (mTLS and plaintext), DISABLE (pass through). Unset inherits"

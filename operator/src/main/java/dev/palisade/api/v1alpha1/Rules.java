@@ -27,6 +27,14 @@ final class Rules {
 
   static final String DNS_LABEL = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?";
   static final String DNS_SUBDOMAIN = "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
+
+  /** A label key: an optional DNS subdomain prefix and '/', then a name of up to 63 characters. */
+  static final String LABEL_KEY =
+      "^(" + DNS_SUBDOMAIN + "/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$";
+
+  /** A label value: empty, or up to 63 characters beginning and ending alphanumeric. */
+  static final String LABEL_VALUE = "^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$";
+
   static final String TRUST_DOMAIN = "[a-z0-9._-]{1,255}";
   static final String SPIFFE_SEGMENT = "[a-zA-Z0-9._-]+";
 

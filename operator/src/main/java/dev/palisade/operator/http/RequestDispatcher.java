@@ -15,18 +15,26 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.SslHandler;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.LoggerFactory;
 
 /**
  * Hands each whole request to its route's handler and writes the answer back. While a request
  * is in flight the channel stops reading ({@code AUTO_READ} off): a slow handler so slows its
  * client instead of piling up requests, and pipelined requests already read wait their turn, so
- * answers leave in request order. All state is touched on the channel's event loop only.
+ * answers leave in request order. A request in flight when the client closes the connection is
+ * cancelled. All state is touched on the channel's event loop only.
  */
 final class RequestDispatcher extends ChannelInboundHandlerAdapter {
 
@@ -41,6 +49,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
   private final int maxBodyBytes;
   private final Queue<Pending> waiting = new ArrayDeque<>();
   private boolean busy;
+  private CompletionStage<Response> inFlight;
 
   RequestDispatcher(Routes routes, int maxBodyBytes) {
     this.routes = routes;
@@ -83,7 +92,13 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     }
     busy = true;
     ctx.channel().config().setAutoRead(false);
-    answer(pending).whenComplete((response, failure) -> ctx.executor().execute(() -> {
+    CompletionStage<Response> answering = answer(pending);
+    inFlight = answering;
+    answering.whenComplete((response, failure) -> ctx.executor().execute(() -> {
+      inFlight = null;
+      if (!ctx.channel().isActive()) {
+        return; // the client left (and the answer may have been cancelled): nobody to tell
+      }
       Response answer = response;
       if (failure != null || response == null) { // unanswered, the connection would hang
         log.warn("{} {} failed", pending.request().method(), pending.request().path(), failure);
@@ -131,10 +146,53 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
   }
 
   private static Request toRequest(ChannelHandlerContext ctx, HttpRequest head, byte[] body) {
+    QueryStringDecoder uri = new QueryStringDecoder(head.uri());
     // Raw: routes are exact ASCII paths, and decoding a bad %-escape would throw.
-    String path = new QueryStringDecoder(head.uri()).rawPath();
+    String path = uri.rawPath();
+    Map<String, List<String>> query;
+    try {
+      query = uri.parameters();
+    } catch (IllegalArgumentException badEscape) {
+      query = Map.of(); // handlers see no parameters and answer as for missing ones
+    }
     return new Request(head.method().name(), path, head.headers().copy(), body,
-        ctx.channel().remoteAddress());
+        ctx.channel().remoteAddress(), query, peerCertificates(ctx));
+  }
+
+  /** The chain the client presented and the TLS handshake verified; empty if none. */
+  private static List<X509Certificate> peerCertificates(ChannelHandlerContext ctx) {
+    SslHandler tls = ctx.pipeline().get(SslHandler.class);
+    if (tls == null) {
+      return List.of();
+    }
+    try {
+      List<X509Certificate> chain = new ArrayList<>();
+      for (Certificate certificate : tls.engine().getSession().getPeerCertificates()) {
+        if (certificate instanceof X509Certificate x509) {
+          chain.add(x509);
+        }
+      }
+      return chain;
+    } catch (SSLPeerUnverifiedException noCertificate) {
+      return List.of();
+    }
+  }
+
+  /**
+   * A client that closes its connection while its request is in flight no longer wants the
+   * answer: cancelling lets a handler that holds requests (a long-poll) forget it at once.
+   */
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (inFlight != null) {
+      try {
+        inFlight.toCompletableFuture().cancel(false);
+      } catch (UnsupportedOperationException notCancellable) {
+        // a stage that cannot be cancelled ends on its own
+      }
+      inFlight = null;
+    }
+    super.channelInactive(ctx);
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.palisade.operator.ca.CaUnavailableException;
 import dev.palisade.operator.ca.CertificateAuthority;
 import dev.palisade.operator.ca.SignedCertificate;
 import dev.palisade.operator.metrics.CaMetrics;
+import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -31,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * memory and never stored; the certificate is re-issued at half-life, and after a failure retried
  * with backoff while the last good one keeps serving. As a {@code Supplier<SslContext>} it gives
  * every new connection the current certificate.
+ *
+ * <p>Clients may authenticate with a workload certificate: the server asks for one (optionally)
+ * and verifies it against the trust domain's current roots. Endpoints decide what a missing
+ * certificate means: {@code /v1/certificates} needs none (a sidecar has none before it calls),
+ * {@code /v1/config} requires one. A certificate that does not verify fails the handshake.
  */
 public final class ServingCertificate implements Supplier<SslContext>, AutoCloseable {
 
@@ -48,6 +54,7 @@ public final class ServingCertificate implements Supplier<SslContext>, AutoClose
   private final List<String> dnsNames;
   private final CaMetrics metrics;
   private final Clock clock;
+  private final ClientCertificateTrust clientTrust;
   private final AtomicReference<Current> current = new AtomicReference<>();
   private final ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().name("palisade-serving-certificate").daemon(true).factory());
@@ -65,6 +72,7 @@ public final class ServingCertificate implements Supplier<SslContext>, AutoClose
     this.dnsNames = List.copyOf(dnsNames);
     this.metrics = metrics;
     this.clock = clock;
+    this.clientTrust = new ClientCertificateTrust(ca);
     metrics.declareResults(CaMetrics.Kind.SERVER, List.of(SigningOutcome.SUCCESS.label(),
         SigningOutcome.CA_UNAVAILABLE.label(), SigningOutcome.INTERNAL_ERROR.label()));
   }
@@ -103,6 +111,8 @@ public final class ServingCertificate implements Supplier<SslContext>, AutoClose
           .forServer(keys.getPrivate(), signed.chain().toArray(X509Certificate[]::new))
           .sslProvider(SslProvider.JDK) // BoringSSL is the sidecar's; the JDK's is enough here
           .protocols("TLSv1.3")
+          .clientAuth(ClientAuth.OPTIONAL)
+          .trustManager(clientTrust)
           .build();
       current.set(new Current(context, signed.leaf()));
       metrics.issued(CaMetrics.Kind.SERVER, SigningOutcome.SUCCESS.label());

@@ -1,0 +1,104 @@
+package dev.palisade.operator.config;
+
+import dev.palisade.common.pki.Pem;
+import dev.palisade.operator.ca.CaUnavailableException;
+import dev.palisade.operator.ca.CertificateAuthority;
+import dev.palisade.operator.http.HttpServer;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The config service as a replica runs it: informers on the cluster, the publisher that keeps
+ * each workload's configuration, and the two endpoints, added to the HTTPS server with
+ * {@link #routes}. Every replica runs one; none needs leadership.
+ */
+public final class ConfigService implements AutoCloseable {
+
+  /** Defaults: a long-poll is held 30 s; at most this many at once per replica. */
+  public static final Duration POLL_TIMEOUT = Duration.ofSeconds(30);
+  public static final int MAX_LONG_POLLS = 50_000;
+
+  private final ClusterCache cluster;
+  private final ConfigPublisher publisher;
+  private final ConfigEndpoint config;
+  private final DestinationsEndpoint destinations;
+
+  /** Starts the informers (returning once they have listed) with the default timeouts. */
+  public static ConfigService start(KubernetesClient client, CertificateAuthority ca,
+      String operatorNamespace, MeterRegistry registry) {
+    return new ConfigService(client, ca, operatorNamespace, registry, POLL_TIMEOUT,
+        MAX_LONG_POLLS);
+  }
+
+  public ConfigService(KubernetesClient client, CertificateAuthority ca, String operatorNamespace,
+      MeterRegistry registry, Duration pollTimeout, int maxLongPolls) {
+    ConfigMetrics metrics = new ConfigMetrics(registry);
+    Forwarding listener = new Forwarding();
+    this.cluster = new ClusterCache(client, operatorNamespace, listener);
+    this.publisher = new ConfigPublisher(cluster, ca.trustDomain(), () -> bundle(ca), pollTimeout,
+        maxLongPolls);
+    listener.target = publisher;
+    publisher.policiesChanged(null); // everything the initial listing saw
+    metrics.gauges(publisher::waiting, publisher::workloads);
+    this.config = new ConfigEndpoint(cluster, publisher, ca.trustDomain(), metrics);
+    this.destinations = new DestinationsEndpoint(cluster,
+        new DestinationResolver(cluster, ca.trustDomain(), publisher::inbound), ca.trustDomain(),
+        metrics);
+  }
+
+  /** Adds {@code GET /v1/config} and {@code GET /v1/destinations} to {@code server}. */
+  public HttpServer.Builder routes(HttpServer.Builder server) {
+    return server.route("GET", ConfigEndpoint.PATH, config)
+        .route("GET", DestinationsEndpoint.PATH, destinations);
+  }
+
+  /** Whether the informers have listed: a readiness check. */
+  public boolean isReady() {
+    return cluster.synced();
+  }
+
+  private static Optional<String> bundle(CertificateAuthority ca) {
+    try {
+      return Optional.of(Pem.certificates(ca.trustBundle()));
+    } catch (CaUnavailableException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public void close() {
+    cluster.close();
+    publisher.close();
+  }
+
+  /**
+   * Passes informer events to the publisher once it exists; those of the initial listing arrive
+   * before and are dropped, which the full recompute right after the publisher starts covers.
+   */
+  private static final class Forwarding implements ClusterView.Listener {
+    private volatile ClusterView.Listener target;
+
+    @Override
+    public void policiesChanged(String namespace) {
+      if (target != null) {
+        target.policiesChanged(namespace);
+      }
+    }
+
+    @Override
+    public void podChanged(String namespace, String name) {
+      if (target != null) {
+        target.podChanged(namespace, name);
+      }
+    }
+
+    @Override
+    public void podRemoved(String namespace, String name) {
+      if (target != null) {
+        target.podRemoved(namespace, name);
+      }
+    }
+  }
+}

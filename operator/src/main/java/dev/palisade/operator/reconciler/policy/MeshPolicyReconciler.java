@@ -1,0 +1,77 @@
+package dev.palisade.operator.reconciler.policy;
+
+import dev.palisade.api.v1alpha1.MeshPolicy;
+import dev.palisade.operator.policy.PolicySnapshot;
+import dev.palisade.operator.policy.PolicyVerdict;
+import dev.palisade.operator.policy.Selectors;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * Keeps each MeshPolicy's status: the workloads it selects, and whether it is in effect or
+ * overridden by an older policy at the same level. Woken by its own changes, by injected pods
+ * (of its namespace, or any for a mesh-wide policy), and by spec changes of other MeshPolicies of
+ * its namespace, since those can win or lose a conflict with it.
+ */
+@ControllerConfiguration(name = "meshpolicy")
+public class MeshPolicyReconciler implements Reconciler<MeshPolicy> {
+
+  private static final String PEERS = "peer-meshpolicies";
+
+  private final String operatorNamespace;
+  private final PolicyStatusUpdate statuses;
+
+  public MeshPolicyReconciler(String operatorNamespace, Clock clock) {
+    this.operatorNamespace = operatorNamespace;
+    this.statuses = new PolicyStatusUpdate(clock);
+  }
+
+  @Override
+  public UpdateControl<MeshPolicy> reconcile(MeshPolicy policy, Context<MeshPolicy> context) {
+    PolicySnapshot snapshot = new PolicySnapshot(operatorNamespace,
+        context.getPrimaryCache().list().toList(), List.of());
+    PolicyVerdict verdict = PolicyVerdict.of(policy, snapshot,
+        namespace -> InjectedPods.in(context, namespace), () -> InjectedPods.all(context));
+    return statuses.apply(policy, verdict);
+  }
+
+  @Override
+  public List<EventSource<?, MeshPolicy>> prepareEventSources(
+      EventSourceContext<MeshPolicy> context) {
+    InformerEventSource<Pod, MeshPolicy> pods = InjectedPods.eventSource(context, MeshPolicy.class,
+        (Pod pod) -> context.getPrimaryCache()
+            .list(policy -> pod.getMetadata().getNamespace().equals(policy.getMetadata().getNamespace())
+                || isMeshWide(policy))
+            .map(ResourceID::fromResource)
+            .collect(Collectors.toSet()));
+    var peers = InformerEventSourceConfiguration.from(MeshPolicy.class, MeshPolicy.class)
+        .withName(PEERS)
+        .withWatchAllNamespaces()
+        .withOnUpdateFilter((MeshPolicy updated, MeshPolicy old) -> !Objects.equals(
+            updated.getMetadata().getGeneration(), old.getMetadata().getGeneration()))
+        .withSecondaryToPrimaryMapper((MeshPolicy changed) -> context.getPrimaryCache()
+            .list(changed.getMetadata().getNamespace(), policy -> !policy.getMetadata().getName()
+                .equals(changed.getMetadata().getName()))
+            .map(ResourceID::fromResource)
+            .collect(Collectors.toSet()))
+        .build();
+    return List.of(pods, new InformerEventSource<>(peers, context));
+  }
+
+  private boolean isMeshWide(MeshPolicy policy) {
+    return operatorNamespace.equals(policy.getMetadata().getNamespace())
+        && policy.getSpec() != null && Selectors.selectsAll(policy.getSpec().selector);
+  }
+}

@@ -1,0 +1,28 @@
+package dev.palisade.common.config;
+
+import dev.palisade.common.policy.SidecarConfig;
+
+/**
+ * The body of {@code GET /v1/config}: one workload's effective configuration.
+ *
+ * @param version opaque; equal versions mean equal documents. Send it back to long-poll.
+ * @param spiffeId the workload's identity, the one its certificate carries
+ * @param inbound what to enforce on inbound connections
+ * @param outbound how to treat outbound connections
+ * @param trustBundle PEM roots to verify peers with (more than one during a root rotation)
+ * @param pollTimeoutSeconds how long the server holds a long-poll before answering 304
+ */
+public record ConfigDocument(String version, String spiffeId, InboundDocument inbound,
+    OutboundDocument outbound, String trustBundle, int pollTimeoutSeconds) {
+
+  /** The policy model the sidecar enforces. */
+  public SidecarConfig toSidecarConfig() {
+    return new SidecarConfig(version, inbound.toPolicy(), outbound.toPolicy());
+  }
+
+  /** This document with another version (the operator hashes it without one first). */
+  public ConfigDocument withVersion(String newVersion) {
+    return new ConfigDocument(newVersion, spiffeId, inbound, outbound, trustBundle,
+        pollTimeoutSeconds);
+  }
+}
