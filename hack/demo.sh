@@ -19,6 +19,11 @@ kubectl version
 # The operator runs on this machine (no kubelet here to run its pods): the API server calls its
 # injection webhook on localhost.
 webhook_url="https://localhost:$DEMO_HTTPS_PORT/mutate-pods"
+# Helm installs CRDs on first install only and never upgrades them (as with Istio and
+# cert-manager): apply the current ones so a re-run after an upgrade gets the new schema.
+step kubectl apply --server-side -f charts/palisade/crds/
+kubectl apply --server-side --force-conflicts -f "$PALISADE_ROOT/charts/palisade/crds/"
+
 step helm upgrade --install palisade charts/palisade --namespace palisade-system --create-namespace --set operator.deploy=false --set webhook.url=$webhook_url
 helm upgrade --install palisade "$PALISADE_ROOT/charts/palisade" \
   --namespace palisade-system --create-namespace --set operator.deploy=false \
@@ -67,8 +72,11 @@ metadata: {name: checkout-0}
 spec:
   serviceAccountName: checkout
   containers: [{name: app, image: registry.invalid/checkout:1}]   # no node runs it: the demo has no kubelet'
+# A pod's spec is fixed at creation: re-create it so a re-run of the demo shows injection too.
+kubectl delete pod checkout-0 -n demo --ignore-not-found --wait=false >/dev/null
+kubectl wait --for=delete pod/checkout-0 -n demo --timeout=30s >/dev/null 2>&1 || true
 for _ in $(seq 1 30); do   # until the API server has picked up the caBundle
-  printf '%s\n' "$pod_yaml" | kubectl apply -n demo -f - >/dev/null 2>&1 && break
+  printf '%s\n' "$pod_yaml" | kubectl create -n demo -f - >/dev/null 2>&1 && break
   sleep 1
 done
 kubectl get pod checkout-0 -n demo -o custom-columns='POD:.metadata.name,INIT:.spec.initContainers[*].name,SIDECAR-RESTART:.spec.initContainers[1].restartPolicy,APP:.spec.containers[*].name,PROXY:.metadata.labels.palisade\.dev/proxy'

@@ -30,7 +30,12 @@ server=$(kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}
 chmod 600 "$sa_kubeconfig"
 
 if [ -f "$state/operator.pid" ]; then
-  kill "$(cat "$state/operator.pid")" 2>/dev/null || true
+  pid=$(cat "$state/operator.pid")
+  if kill "$pid" 2>/dev/null; then
+    # Wait for it to let go of its ports (bounded: 10 s, then force).
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
   rm -f "$state/operator.pid"
 fi
 log "starting the operator (log: $state/logs/operator.log)"
@@ -40,3 +45,13 @@ KUBECONFIG="$sa_kubeconfig" PALISADE_NAMESPACE=palisade-system PALISADE_BUNDLE_P
   -cp "operator/target/classes:$(cat "$state/operator.classpath")" dev.palisade.operator.Main \
   >"$state/logs/operator.log" 2>&1 &
 echo $! >"$state/operator.pid"
+
+# Ready means: serving certificate issued (a TrustDomain exists) or at least serving /readyz.
+# Fail loudly if the process dies, rather than leaving a stale operator in charge.
+for _ in $(seq 1 120); do
+  kill -0 "$(cat "$state/operator.pid")" 2>/dev/null \
+    || { tail -n 20 "$state/logs/operator.log" >&2; die "the operator exited; see $state/logs/operator.log"; }
+  curl -s -o /dev/null "http://127.0.0.1:$DEMO_ADMIN_PORT/healthz" && exit 0
+  sleep 0.5
+done
+die "the operator did not come up in 60 s; see $state/logs/operator.log"

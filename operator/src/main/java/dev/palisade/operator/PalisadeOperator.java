@@ -8,9 +8,13 @@ import dev.palisade.operator.reconciler.webhook.WebhookCaBundleReconciler;
 import dev.palisade.operator.reconciler.workloadcertificate.WorkloadCertificateReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The operator's reconcilers (TrustDomain CA, trust bundles, WorkloadCertificates, the
@@ -33,15 +37,17 @@ public final class PalisadeOperator implements AutoCloseable {
     }
   }
 
+  private static final Logger LOG = LoggerFactory.getLogger(PalisadeOperator.class);
+
   private final Operator operator;
+  private final AtomicBoolean stopping = new AtomicBoolean();
 
   public PalisadeOperator(KubernetesClient client, Settings settings, Clock clock) {
     this.operator = new Operator(overrides -> {
       overrides.withKubernetesClient(client);
       overrides.withStopOnInformerErrorDuringStartup(true);
       if (settings.leaderElection()) {
-        overrides.withLeaderElectionConfiguration(
-            new LeaderElectionConfiguration("palisade-operator", settings.namespace()));
+        overrides.withLeaderElectionConfiguration(leaderElection(settings.namespace()));
       }
     });
     operator.register(new TrustDomainReconciler(settings.namespace(), clock,
@@ -59,6 +65,24 @@ public final class PalisadeOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    stopping.set(true);
     operator.stop();
+  }
+
+  /**
+   * JOSDK's default exits the JVM with System.exit when leadership ends, which deadlocks when
+   * leadership ends because the JVM is already shutting down (System.exit inside a shutdown
+   * hook). Losing leadership while running still ends the process at once, so that two replicas
+   * never reconcile together; stopping on purpose does not.
+   */
+  private LeaderElectionConfiguration leaderElection(String namespace) {
+    return new LeaderElectionConfiguration("palisade-operator", namespace,
+        Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2), null,
+        new LeaderCallbacks(() -> {}, () -> {
+          if (!stopping.get()) {
+            LOG.error("lost leadership; exiting so that two replicas never reconcile at once");
+            Runtime.getRuntime().halt(1);
+          }
+        }, leader -> {}), false);
   }
 }
