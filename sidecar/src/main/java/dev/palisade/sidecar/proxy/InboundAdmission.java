@@ -75,7 +75,8 @@ final class InboundAdmission extends ChannelInboundHandlerAdapter {
         }
       }
       case SslHandshakeCompletionEvent done when !done.isSuccess() ->
-          refuse(ctx, HandshakeFailures.classify(done.cause()), done.cause().getMessage());
+          refuse(ctx, HandshakeFailures.classify(done.cause()),
+              HandshakeFailures.describe(done.cause()));
       case SslHandshakeCompletionEvent done -> {
         try {
           admit(ctx, Optional.of(PeerIdentities.of(ctx.pipeline().get(SslHandler.class))), null);
@@ -161,6 +162,6 @@ final class InboundAdmission extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     // A handshake failure also arrives as SslHandshakeCompletionEvent; the record counts once.
-    refuse(ctx, HandshakeFailures.classify(cause), cause.toString());
+    refuse(ctx, HandshakeFailures.classify(cause), HandshakeFailures.describe(cause));
   }
 }

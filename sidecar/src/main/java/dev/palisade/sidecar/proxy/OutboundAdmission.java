@@ -109,7 +109,7 @@ final class OutboundAdmission extends ChannelInboundHandlerAdapter {
       SslHandler tls) {
     this.upstream = upstream;
     if (!done.isSuccess()) {
-      refuse(HandshakeFailures.classify(done.cause()), done.cause().getMessage());
+      refuse(HandshakeFailures.classify(done.cause()), HandshakeFailures.describe(done.cause()));
       return;
     }
     SpiffeId expected = context.expected().orElseThrow();
@@ -178,7 +178,7 @@ final class OutboundAdmission extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext upstreamCtx, Throwable cause) {
       // Also reported as a failed SslHandshakeCompletionEvent; the record counts once.
-      refuse(HandshakeFailures.classify(cause), cause.toString());
+      refuse(HandshakeFailures.classify(cause), HandshakeFailures.describe(cause));
     }
   }
 }

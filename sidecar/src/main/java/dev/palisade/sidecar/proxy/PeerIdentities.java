@@ -1,6 +1,7 @@
 package dev.palisade.sidecar.proxy;
 
 import dev.palisade.common.spiffe.SpiffeId;
+import dev.palisade.sidecar.tls.HandshakeFailure;
 import dev.palisade.sidecar.tls.PeerRejectedException;
 import dev.palisade.sidecar.tls.X509Svid;
 import io.netty.handler.ssl.SslHandler;
@@ -21,7 +22,7 @@ final class PeerIdentities {
     } catch (SSLPeerUnverifiedException e) {
       // fall through
     }
-    throw new PeerRejectedException(dev.palisade.sidecar.tls.HandshakeFailure.IDENTITY_MISMATCH,
+    throw new PeerRejectedException(HandshakeFailure.IDENTITY_MISMATCH,
         "the session has no peer certificate");
   }
 }

@@ -58,7 +58,10 @@ public final class ProxyCommand {
 
   private ProxyCommand() {}
 
-  /** Runs standalone: destinations come from {@code --inbound-target-port}/{@code --outbound-target}. */
+  /**
+   * Runs standalone: destinations come from {@code --inbound-target-port} and
+   * {@code --outbound-target}.
+   */
   public static int run(String[] args) {
     return run(args, null);
   }
@@ -72,26 +75,20 @@ public final class ProxyCommand {
    *     not start
    */
   public static int run(String[] args, OriginalDestinationResolver redirected) {
-    Map<String, String> flags;
-    ProxySettings settings;
-    OriginalDestinationResolver inbound;
-    OriginalDestinationResolver outbound;
+    Invocation invocation;
     try {
-      flags = parse(args);
-      settings = settings(flags);
-      inbound = resolver(flags, "inbound-target-port", redirected, ProxyCommand::inboundTarget);
-      outbound = resolver(flags, "outbound-target", redirected, ProxyCommand::outboundTarget);
+      invocation = Invocation.parse(args, redirected);
     } catch (IllegalArgumentException | IOException e) {
       return usage(System.err, e.getMessage());
     }
     ProxyRuntime runtime;
     try {
-      runtime = ProxyRuntime.start(settings, inbound, outbound);
+      runtime = invocation.start();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return 1;
-    } catch (RuntimeException e) {
-      LOG.error("the proxy could not start: {}", e.getMessage(), e);
+    } catch (Exception e) { // Netty rethrows bind failures (BindException) undeclared
+      LOG.error("the proxy could not start: {}", e.toString(), e);
       return 1;
     }
     // SIGTERM (the kubelet stopping the pod): drain like POST /shutdown, then let the JVM exit.
@@ -106,7 +103,24 @@ public final class ProxyCommand {
     return 0;
   }
 
-  static Map<String, String> parse(String[] args) {
+  /** What the flags ask for. */
+  record Invocation(ProxySettings settings, OriginalDestinationResolver inbound,
+      OriginalDestinationResolver outbound) {
+
+    static Invocation parse(String[] args, OriginalDestinationResolver redirected)
+        throws IOException {
+      Map<String, String> flags = parseFlags(args);
+      return new Invocation(settingsFrom(flags),
+          resolver(flags, "inbound-target-port", redirected, ProxyCommand::inboundTarget),
+          resolver(flags, "outbound-target", redirected, ProxyCommand::outboundTarget));
+    }
+
+    ProxyRuntime start() throws InterruptedException {
+      return ProxyRuntime.start(settings, inbound, outbound);
+    }
+  }
+
+  static Map<String, String> parseFlags(String[] args) {
     Map<String, String> flags = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -132,7 +146,7 @@ public final class ProxyCommand {
     return flags;
   }
 
-  static ProxySettings settings(Map<String, String> flags) throws IOException {
+  static ProxySettings settingsFrom(Map<String, String> flags) throws IOException {
     String trustDomain = required(flags, "trust-domain");
     TlsSettings tls = new TlsSettings(trustDomain,
         TlsVersion.parse(flags.getOrDefault("min-tls-version", "1.3")), Duration.ofHours(1),

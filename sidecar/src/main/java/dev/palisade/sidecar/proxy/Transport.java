@@ -24,7 +24,12 @@ public enum Transport {
   NIO, EPOLL;
 
   public static Transport parse(String text) {
-    Transport transport = valueOf(text.toUpperCase(Locale.ROOT));
+    Transport transport;
+    try {
+      transport = valueOf(text.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("unknown transport '" + text + "': use nio or epoll");
+    }
     if (transport == EPOLL && !Epoll.isAvailable()) {
       throw new IllegalArgumentException("the epoll transport is not available here: "
           + Epoll.unavailabilityCause());

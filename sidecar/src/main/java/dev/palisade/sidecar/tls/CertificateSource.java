@@ -16,7 +16,7 @@ public interface CertificateSource extends AutoCloseable {
     public void close() {}
   };
 
-  /** Begins publishing to {@code sink}; the first material may arrive before or after this returns. */
+  /** Begins publishing to {@code sink}; the first material may come before this returns. */
   void start(TlsMaterialSink sink);
 
   @Override

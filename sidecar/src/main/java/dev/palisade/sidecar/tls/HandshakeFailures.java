@@ -82,6 +82,27 @@ public final class HandshakeFailures {
     return HandshakeFailure.PROTOCOL_ERROR;
   }
 
+  /**
+   * The most telling message for a log line: our own verdict if there is one, else the innermost
+   * cause (Netty's outer exceptions say little, such as "General OpenSslEngine problem").
+   */
+  public static String describe(Throwable failure) {
+    if (failure == null) {
+      return "unknown";
+    }
+    List<Throwable> all = flatten(failure);
+    for (Throwable t : all) {
+      if (t instanceof PeerRejectedException rejected) {
+        return rejected.getMessage();
+      }
+    }
+    Throwable innermost = failure;
+    while (innermost.getCause() != null && innermost.getCause() != innermost) {
+      innermost = innermost.getCause();
+    }
+    return innermost.getMessage() == null ? innermost.toString() : innermost.getMessage();
+  }
+
   /** The failure, its causes and suppressed exceptions, breadth first, each once. */
   private static List<Throwable> flatten(Throwable failure) {
     Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());

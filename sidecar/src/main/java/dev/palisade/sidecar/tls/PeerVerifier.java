@@ -14,7 +14,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
@@ -75,15 +74,12 @@ public final class PeerVerifier {
     if (chain == null || chain.length == 0) {
       throw new PeerRejectedException(HandshakeFailure.NO_CLIENT_CERT, "no certificate presented");
     }
-    List<X509Certificate> path = new ArrayList<>(Arrays.asList(chain));
-    while (path.size() > 1 && roots.contains(path.getLast())) {
-      path.removeLast(); // a peer may send the root too; the anchor comes from our bundle
-    }
-    X509Certificate leaf = path.getFirst();
+    X509Certificate leaf = chain[0];
     if (roots.contains(leaf) || leaf.getBasicConstraints() >= 0) {
       throw new PeerRejectedException(HandshakeFailure.UNTRUSTED_CHAIN,
           "the peer presented a CA certificate, not a workload certificate");
     }
+    List<X509Certificate> path = pathFrom(leaf, chain);
     X509Certificate anchor = issuingRoot(path.getLast());
     Instant now = clock.instant();
     validatePath(path, now);
@@ -107,7 +103,8 @@ public final class PeerVerifier {
     }
     X509Certificate leaf = chain[0];
     Instant now = clock.instant();
-    if (now.isAfter(leaf.getNotAfter().toInstant()) || now.isBefore(leaf.getNotBefore().toInstant())) {
+    if (now.isAfter(leaf.getNotAfter().toInstant())
+        || now.isBefore(leaf.getNotBefore().toInstant())) {
       throw new PeerRejectedException(HandshakeFailure.EXPIRED,
           "the resumed session's certificate is valid only from " + leaf.getNotBefore() + " to "
               + leaf.getNotAfter());
@@ -124,17 +121,57 @@ public final class PeerVerifier {
     return id;
   }
 
-  /** The bundle root that signed {@code top}, the last certificate the peer sent. */
-  private X509Certificate issuingRoot(X509Certificate top) throws PeerRejectedException {
-    for (X509Certificate root : roots) {
-      if (top.getIssuerX500Principal().equals(root.getSubjectX500Principal())) {
-        try {
-          top.verify(root.getPublicKey());
-          return root;
-        } catch (GeneralSecurityException e) {
-          // same name, another key (an older or foreign root): keep looking
+  /**
+   * The path from the leaf up to the certificate a root signed, using what the peer sent in
+   * any order (TLS 1.3 allows extra and unordered certificates; some clients repeat the leaf).
+   */
+  private List<X509Certificate> pathFrom(X509Certificate leaf, X509Certificate[] presented) {
+    List<X509Certificate> path = new ArrayList<>(List.of(leaf));
+    X509Certificate current = leaf;
+    while (path.size() <= presented.length && signingRoot(current) == null) {
+      X509Certificate parent = null;
+      for (X509Certificate candidate : presented) {
+        if (!path.contains(candidate) && !roots.contains(candidate)
+            && signedBy(current, candidate)) {
+          parent = candidate;
+          break;
         }
       }
+      if (parent == null) {
+        break; // issuingRoot reports it
+      }
+      path.add(parent);
+      current = parent;
+    }
+    return path;
+  }
+
+  private static boolean signedBy(X509Certificate child, X509Certificate parent) {
+    if (!child.getIssuerX500Principal().equals(parent.getSubjectX500Principal())) {
+      return false;
+    }
+    try {
+      child.verify(parent.getPublicKey());
+      return true;
+    } catch (GeneralSecurityException e) {
+      return false; // same name, another key (an older or foreign CA)
+    }
+  }
+
+  private X509Certificate signingRoot(X509Certificate certificate) {
+    for (X509Certificate root : roots) {
+      if (signedBy(certificate, root)) {
+        return root;
+      }
+    }
+    return null;
+  }
+
+  /** The bundle root that signed {@code top}, the last certificate of the path. */
+  private X509Certificate issuingRoot(X509Certificate top) throws PeerRejectedException {
+    X509Certificate root = signingRoot(top);
+    if (root != null) {
+      return root;
     }
     throw new PeerRejectedException(HandshakeFailure.UNTRUSTED_CHAIN,
         "the chain does not lead to a root of the trust bundle (issuer "
@@ -150,7 +187,7 @@ public final class PeerVerifier {
           CertificateFactory.getInstance("X.509").generateCertPath(path), parameters);
     } catch (CertPathValidatorException e) {
       if (e.getReason() == BasicReason.EXPIRED || e.getReason() == BasicReason.NOT_YET_VALID) {
-        throw new PeerRejectedException(HandshakeFailure.EXPIRED, describe(e), e);
+        throw new PeerRejectedException(HandshakeFailure.EXPIRED, validity(path, e, now), e);
       }
       throw new PeerRejectedException(HandshakeFailure.UNTRUSTED_CHAIN, describe(e), e);
     } catch (InvalidAlgorithmParameterException e) {
@@ -159,6 +196,19 @@ public final class PeerVerifier {
       throw new PeerRejectedException(HandshakeFailure.UNTRUSTED_CHAIN,
           "the chain cannot be checked: " + e.getMessage(), e);
     }
+  }
+
+  private static String validity(List<X509Certificate> path, CertPathValidatorException e,
+      Instant now) {
+    int index = e.getIndex();
+    if (index < 0 || index >= path.size()) {
+      return describe(e);
+    }
+    X509Certificate certificate = path.get(index);
+    String which = index == 0 ? "the peer's certificate" : "its issuer "
+        + certificate.getSubjectX500Principal();
+    return which + " is valid from " + certificate.getNotBefore().toInstant() + " to "
+        + certificate.getNotAfter().toInstant() + ", not at " + now;
   }
 
   private static String describe(CertPathValidatorException e) {

@@ -43,8 +43,8 @@ public record TlsContexts(TlsMaterial material, SpiffeId identity, SslContext se
     BoringSsl.requireAvailable();
     X509Certificate leaf = material.leaf();
     if (!KeyPairs.matches(leaf.getPublicKey(), material.key())) {
-      throw new InvalidTlsMaterialException("the private key is not the key of the certificate "
-          + leaf.getSubjectX500Principal() + " (were tls.crt and tls.key written together?)");
+      throw new InvalidTlsMaterialException("the private key is not the key of the certificate"
+          + " for " + X509Svid.describe(leaf) + " (were tls.crt and tls.key written together?)");
     }
     PeerVerifier verifier = new PeerVerifier(material.trustBundle(), settings.trustDomain(),
         settings.clock());

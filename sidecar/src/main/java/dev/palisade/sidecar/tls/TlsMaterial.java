@@ -35,7 +35,7 @@ public record TlsMaterial(List<X509Certificate> chain, PrivateKey key,
 
   @Override
   public String toString() {
-    return "TlsMaterial[" + leaf().getSubjectX500Principal() + ", notAfter=" + notAfter()
+    return "TlsMaterial[" + X509Svid.describe(leaf()) + ", notAfter=" + notAfter()
         + ", roots=" + trustBundle.size() + "]"; // never the key
   }
 }

@@ -15,6 +15,16 @@ public final class X509Svid {
 
   private X509Svid() {}
 
+  /** For messages: the SPIFFE ID if there is one, else the subject, else the serial. */
+  public static String describe(X509Certificate certificate) {
+    try {
+      return spiffeId(certificate).toString();
+    } catch (PeerRejectedException e) {
+      String subject = certificate.getSubjectX500Principal().getName();
+      return subject.isEmpty() ? "serial " + certificate.getSerialNumber().toString(16) : subject;
+    }
+  }
+
   /** The certificate's SPIFFE ID, or {@link HandshakeFailure#IDENTITY_MISMATCH} saying why not. */
   public static SpiffeId spiffeId(X509Certificate certificate) throws PeerRejectedException {
     List<String> uris = new ArrayList<>();

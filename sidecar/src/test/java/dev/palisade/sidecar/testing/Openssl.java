@@ -25,8 +25,20 @@ public final class Openssl {
    */
   public static Result sClient(int port, List<String> args, String input, Path workDir,
       Duration timeout) {
+    List<String> withIgnEof = new ArrayList<>(List.of("-ign_eof"));
+    withIgnEof.addAll(args);
+    return run(port, withIgnEof, input, workDir, timeout);
+  }
+
+  /** Handshakes, prints the session, and leaves at once (stdin is empty): to see the server. */
+  public static Result handshake(int port, List<String> args, Path workDir, Duration timeout) {
+    return run(port, args, "", workDir, timeout);
+  }
+
+  private static Result run(int port, List<String> args, String input, Path workDir,
+      Duration timeout) {
     List<String> command = new ArrayList<>(List.of("openssl", "s_client", "-connect",
-        "127.0.0.1:" + port, "-ign_eof"));
+        "127.0.0.1:" + port));
     command.addAll(args);
     try {
       Path output = Files.createTempFile(workDir, "s_client", ".out");
