@@ -85,7 +85,9 @@ class ProtocolSnifferTest {
   }
 
   private EmbeddedChannel channel(Duration plaintextAfter) {
-    return new EmbeddedChannel(new ProtocolSniffer(plaintextAfter),
+    EmbeddedChannel channel = new EmbeddedChannel();
+    channel.freezeTime(); // only advanceTimeBy moves the clock
+    channel.pipeline().addLast(new ProtocolSniffer(plaintextAfter),
         new ChannelInboundHandlerAdapter() {
           @Override
           public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
@@ -94,6 +96,7 @@ class ProtocolSnifferTest {
             }
           }
         });
+    return channel;
   }
 
   /** The bytes the sniffer looked at reach the next handler, in order, exactly once. */

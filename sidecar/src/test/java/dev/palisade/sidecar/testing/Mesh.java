@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -36,7 +37,9 @@ public final class Mesh implements AutoCloseable {
     Sidecar b = Sidecar.start(ca, "shop", "cart",
         new SidecarConfig("b", bInbound, OutboundPolicy.passthrough()),
         FixedDestinationResolver.localPort(applicationPort),
-        FixedDestinationResolver.localPort(1));
+        FixedDestinationResolver.localPort(1),
+        // A loaded test machine must not delay A's ClientHello into "silent, so plaintext".
+        settings -> settings.protocolDetectionTimeout(Duration.ofSeconds(10)));
     InetSocketAddress bInboundAddress = b.runtime().inboundAddress();
     SpiffeId expected = expectedOverride.orElse(b.identity().toSpiffeId());
     Sidecar a = Sidecar.start(ca, "shop", "frontend",
