@@ -1,6 +1,7 @@
 package dev.palisade.sidecar.tls;
 
 import dev.palisade.sidecar.tls.PeerVerifier.PeerRole;
+import io.netty.handler.ssl.OpenSslCertificateException;
 import io.netty.handler.ssl.ResumableX509ExtendedTrustManager;
 import java.net.Socket;
 import java.security.cert.CertificateException;
@@ -17,6 +18,13 @@ import javax.net.ssl.X509ExtendedTrustManager;
 final class SpiffeTrustManager extends X509ExtendedTrustManager
     implements ResumableX509ExtendedTrustManager {
 
+  // OpenSSL's verification error numbers (x509_vfy.h), which BoringSSL shares; the netty-tcnative
+  // constants are not on the compile classpath. SpiffeTrustManagerTest checks them.
+  static final int X509_V_ERR_UNSPECIFIED = 1;
+  static final int X509_V_ERR_CERT_HAS_EXPIRED = 10;
+  static final int X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY = 20;
+  static final int X509_V_ERR_CERT_REJECTED = 28;
+
   private final PeerVerifier verifier;
 
   SpiffeTrustManager(PeerVerifier verifier) {
@@ -26,49 +34,84 @@ final class SpiffeTrustManager extends X509ExtendedTrustManager
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType)
       throws CertificateException {
-    verifier.verify(chain, PeerRole.CLIENT);
+    check(chain, PeerRole.CLIENT);
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
       throws CertificateException {
-    verifier.verify(chain, PeerRole.CLIENT);
+    check(chain, PeerRole.CLIENT);
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
       throws CertificateException {
-    verifier.verify(chain, PeerRole.CLIENT);
+    check(chain, PeerRole.CLIENT);
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType)
       throws CertificateException {
-    verifier.verify(chain, PeerRole.SERVER);
+    check(chain, PeerRole.SERVER);
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
       throws CertificateException {
-    verifier.verify(chain, PeerRole.SERVER);
+    check(chain, PeerRole.SERVER);
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
       throws CertificateException {
-    verifier.verify(chain, PeerRole.SERVER);
+    check(chain, PeerRole.SERVER);
   }
 
   @Override
   public void resumeClientTrusted(X509Certificate[] chain, SSLEngine engine)
       throws CertificateException {
-    verifier.verifyResumed(chain);
+    checkResumed(chain);
   }
 
   @Override
   public void resumeServerTrusted(X509Certificate[] chain, SSLEngine engine)
       throws CertificateException {
-    verifier.verifyResumed(chain);
+    checkResumed(chain);
+  }
+
+  private void check(X509Certificate[] chain, PeerRole role) throws CertificateException {
+    try {
+      verifier.verify(chain, role);
+    } catch (PeerRejectedException e) {
+      throw withAlert(e);
+    }
+  }
+
+  private void checkResumed(X509Certificate[] chain) throws CertificateException {
+    try {
+      verifier.verifyResumed(chain);
+    } catch (PeerRejectedException e) {
+      throw withAlert(e);
+    }
+  }
+
+  /**
+   * Tells BoringSSL which verification error this is, so the peer gets a telling alert
+   * (unknown_ca, certificate_expired, bad_certificate) rather than certificate_unknown; our
+   * verdict stays the cause, where {@link HandshakeFailures} reads the reason.
+   */
+  static CertificateException withAlert(PeerRejectedException rejected) {
+    int error = switch (rejected.reason()) {
+      case EXPIRED -> X509_V_ERR_CERT_HAS_EXPIRED;
+      case UNTRUSTED_CHAIN -> X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY;
+      case IDENTITY_MISMATCH -> X509_V_ERR_CERT_REJECTED;
+      default -> X509_V_ERR_UNSPECIFIED;
+    };
+    try {
+      return new OpenSslCertificateException(rejected.getMessage(), rejected, error);
+    } catch (IllegalArgumentException e) {
+      return rejected; // a TLS library that numbers them differently: a generic alert
+    }
   }
 
   /** The roots named in the CertificateRequest, so clients pick a certificate we can verify. */

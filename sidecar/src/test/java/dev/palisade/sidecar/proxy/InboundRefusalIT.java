@@ -69,7 +69,7 @@ class InboundRefusalIT {
 
   @Test
   void noClientCertificateIsRefused() {
-    assertRefused(withoutCertificate("-tls1_3"), "no_client_cert");
+    assertRefused(withoutCertificate("-tls1_3"), "no_client_cert", "certificate required");
   }
 
   @Test
@@ -77,14 +77,14 @@ class InboundRefusalIT {
     Instant twoDaysAgo = Instant.now().minus(Duration.ofDays(2));
     PemFiles expired = CA.write(CA.leaf(FRONTEND, twoDaysAgo, Duration.ofHours(1)), pems,
         "expired");
-    assertRefused(withCertificate(expired, "-tls1_3"), "expired");
+    assertRefused(withCertificate(expired, "-tls1_3"), "expired", "certificate expired");
   }
 
   @Test
   void aCertificateFromAnotherCaIsRefused() {
     TestCa other = TestCa.create("cluster.local");
     PemFiles foreign = other.write(other.leaf(FRONTEND), pems.resolve("other-ca"), "foreign");
-    assertRefused(withCertificate(foreign, "-tls1_3"), "untrusted_chain");
+    assertRefused(withCertificate(foreign, "-tls1_3"), "untrusted_chain", "unknown ca");
   }
 
   @Test
@@ -92,13 +92,13 @@ class InboundRefusalIT {
     // Signed by our own CA, so only the SPIFFE ID gives it away.
     PemFiles elsewhere = CA.write(CA.leaf(new WorkloadIdentity("elsewhere.example", "shop",
         "frontend")), pems, "other-domain");
-    assertRefused(withCertificate(elsewhere, "-tls1_3"), "identity_mismatch");
+    assertRefused(withCertificate(elsewhere, "-tls1_3"), "identity_mismatch", "bad certificate");
   }
 
   @Test
   void tls12IsRefused() {
     PemFiles client = CA.write(CA.leaf(FRONTEND), pems, "tls12");
-    assertRefused(withCertificate(client, "-tls1_2"), "tls_version");
+    assertRefused(withCertificate(client, "-tls1_2"), "tls_version", "protocol version");
   }
 
   @Test
@@ -113,13 +113,14 @@ class InboundRefusalIT {
     assertThat(second.output()).contains(TestApp.BANNER).contains("Reused, TLSv1.3");
   }
 
-  private void assertRefused(List<String> args, String reason) {
+  /** @param alert how the TLS alert the client received reads in s_client's output */
+  private void assertRefused(List<String> args, String reason, String alert) {
     double before = inbound("failure", reason);
     Openssl.Result result = Openssl.sClient(sidecar.inboundPort(), args, "ping\n", pems,
         TIMEOUT);
     assertThat(result.timedOut()).as("s_client finished: %s", result.output()).isFalse();
     assertThat(result.output()).as("refused before the application")
-        .doesNotContain(TestApp.BANNER);
+        .doesNotContain(TestApp.BANNER).contains(alert);
     await().atMost(TIMEOUT).untilAsserted(() ->
         assertThat(inbound("failure", reason)).as(reason).isEqualTo(before + 1));
   }

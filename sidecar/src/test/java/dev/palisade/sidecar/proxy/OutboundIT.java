@@ -14,8 +14,10 @@ import dev.palisade.sidecar.testing.Sidecar;
 import dev.palisade.sidecar.testing.TestApp;
 import dev.palisade.sidecar.testing.TestApp.Behaviour;
 import dev.palisade.sidecar.testing.TestCa;
+import dev.palisade.sidecar.tls.TlsMaterial;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -84,6 +86,28 @@ class OutboundIT {
       Clients.write(client, "hello");
       assertThat(Clients.closedWithoutData(client)).isTrue();
       await().atMost(WAIT).until(() -> outbound(sidecar, "failure", "protocol_error") == 1);
+    }
+  }
+
+  @Test
+  void aServerCertificateTheClientDoesNotTrustFailsOnBothSidesWithTheirOwnReasons()
+      throws Exception {
+    // B moved to a new CA its clients have not heard of yet (a rotation that did not
+    // propagate): A finds no trusted chain, and B hears A's unknown_ca alert.
+    TestCa newCa = TestCa.create("cluster.local");
+    TestCa.Leaf rotated = newCa.leaf(CA.identity("shop", "cart"));
+    try (Mesh mesh = Mesh.start(CA, echo.port(), InboundPolicy.strictDefault())) {
+      mesh.b.runtime().tls().publish(new TlsMaterial(rotated.chain(),
+          rotated.keys().getPrivate(), List.of(newCa.rootCertificate(), CA.rootCertificate())));
+      try (Socket client = mesh.connect()) {
+        Clients.write(client, "hello");
+        assertThat(Clients.closedWithoutData(client)).isTrue();
+      }
+      await().atMost(WAIT).untilAsserted(() -> {
+        assertThat(outbound(mesh.a, "failure", "untrusted_chain")).isEqualTo(1);
+        assertThat(mesh.b.metric("palisade_tls_handshakes_total",
+            handshake("inbound", "failure", "peer_rejected"))).isEqualTo(1);
+      });
     }
   }
 
