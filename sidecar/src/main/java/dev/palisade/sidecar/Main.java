@@ -1,6 +1,7 @@
 package dev.palisade.sidecar;
 
 import dev.palisade.sidecar.intercept.InitCommand;
+import dev.palisade.sidecar.proxy.ProxyCommand;
 import java.util.Arrays;
 
 /** {@code palisade-sidecar <command>}: {@code init} (the iptables init container) or {@code proxy}. */
@@ -18,10 +19,9 @@ public final class Main {
     String[] rest = args.length > 0 ? Arrays.copyOfRange(args, 1, args.length) : args;
     int exit = switch (args.length > 0 ? args[0] : "") {
       case "init" -> InitCommand.run(rest);
-      case "proxy" -> {
-        System.err.println("palisade-sidecar: proxy is not yet available in this build");
-        yield 1;
-      }
+      // Standalone for now (PEM files, a fixed app port, a static policy file); the identity
+      // client, the config long-poll and SO_ORIGINAL_DST under NIO are wired next (docs/sidecar.md).
+      case "proxy" -> ProxyCommand.run(rest);
       default -> {
         System.err.print(USAGE);
         yield 2;

@@ -1,0 +1,86 @@
+package dev.palisade.sidecar.admin;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes admin requests: {@code GET /healthz/ready}, {@code GET /metrics}, {@code POST
+ * /shutdown}. One request per connection (probes and scrapes open a new one anyway).
+ */
+final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AdminHandler.class);
+  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+  private static final String TEXT = "text/plain; charset=utf-8";
+
+  private final AdminEndpoints endpoints;
+
+  AdminHandler(AdminEndpoints endpoints) {
+    this.endpoints = endpoints;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    String path = new QueryStringDecoder(request.uri()).path();
+    HttpMethod method = request.method();
+    FullHttpResponse response = switch (path) {
+      case "/healthz/ready" -> method == HttpMethod.GET || method == HttpMethod.HEAD
+          ? endpoints.ready()
+              ? respond(HttpResponseStatus.OK, TEXT, "ready\n")
+              : respond(HttpResponseStatus.SERVICE_UNAVAILABLE, TEXT,
+                  "not ready: waiting for a certificate and the listeners, or draining\n")
+          : notAllowed("GET");
+      case "/metrics" -> method == HttpMethod.GET
+          ? respond(HttpResponseStatus.OK, PROMETHEUS_TEXT, endpoints.metrics())
+          : notAllowed("GET");
+      case "/shutdown" -> {
+        if (method != HttpMethod.POST) {
+          yield notAllowed("POST");
+        }
+        LOG.info("shutdown requested from {}", ctx.channel().remoteAddress());
+        endpoints.shutdown();
+        yield respond(HttpResponseStatus.OK, TEXT, "draining\n");
+      }
+      default -> respond(HttpResponseStatus.NOT_FOUND, TEXT,
+          "unknown path; try /healthz/ready, /metrics, POST /shutdown\n");
+    };
+    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private static FullHttpResponse notAllowed(String allowed) {
+    FullHttpResponse response = respond(HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT,
+        "use " + allowed + "\n");
+    response.headers().set(HttpHeaderNames.ALLOW, allowed);
+    return response;
+  }
+
+  private static FullHttpResponse respond(HttpResponseStatus status, String type, String body) {
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+        Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+    response.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, type)
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
+        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    return response;
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.debug("admin connection {} failed: {}", ctx.channel(), cause.toString());
+    ctx.close();
+  }
+}

@@ -1,0 +1,202 @@
+package dev.palisade.sidecar.metrics;
+
+import dev.palisade.sidecar.tls.HandshakeFailure;
+import dev.palisade.sidecar.tls.InvalidTlsMaterialException;
+import dev.palisade.sidecar.tls.TlsContexts;
+import dev.palisade.sidecar.tls.TlsMaterial;
+import dev.palisade.sidecar.tls.TlsMaterialHolder;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The sidecar's Prometheus metrics, with exactly the names of the public contract
+ * (docs/architecture.md). Every label combination that can occur is registered up front, so
+ * series exist at zero and {@code increase()} alerts work from the first failure.
+ */
+public final class ProxyMetrics implements TlsMaterialHolder.Listener {
+
+  public static final String SUCCESS = "success";
+  public static final String FAILURE = "failure";
+  public static final String PLAINTEXT = "plaintext";
+  /** The reason of a successful handshake. */
+  public static final String NO_REASON = "none";
+
+  /** Seconds; a full ECDSA handshake on loopback takes about a millisecond. */
+  private static final double[] HANDSHAKE_BUCKETS = {
+      0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Map<Direction, Counter> handshakeSuccesses = new EnumMap<>(Direction.class);
+  private final Map<Direction, Map<HandshakeFailure, Counter>> handshakeFailures =
+      new EnumMap<>(Direction.class);
+  private final Map<Direction, Map<PlaintextReason, Counter>> plaintext =
+      new EnumMap<>(Direction.class);
+  private final Map<Direction, DistributionDataPoint> handshakeDurations =
+      new EnumMap<>(Direction.class);
+  private final Map<Direction, AtomicInteger> active = new EnumMap<>(Direction.class);
+  private final Map<Direction, Counter> connections = new EnumMap<>(Direction.class);
+  private final Map<Direction, Counter> transmitted = new EnumMap<>(Direction.class);
+  private final Map<String, Counter> inboundDecisions = new java.util.HashMap<>();
+  private final Counter renewalSuccesses;
+  private final Counter renewalFailures;
+  private final AtomicLong certificateExpiry = new AtomicLong(-1);
+
+  public ProxyMetrics() {
+    // A plain Prometheus histogram: a Micrometer Timer would add a _max gauge the contract
+    // does not have.
+    Histogram durations = Histogram.builder()
+        .withoutExemplars() // exemplars need the tracer initializer, which is not shipped
+        .name("palisade_tls_handshake_duration_seconds")
+        .help("Time from accepting (inbound) or connecting (outbound) to a completed mTLS"
+            + " handshake with the peer's identity checked")
+        .unit(Unit.SECONDS)
+        .labelNames("direction")
+        .classicOnly()
+        .classicUpperBounds(HANDSHAKE_BUCKETS)
+        .register(registry.getPrometheusRegistry());
+    for (Direction direction : Direction.values()) {
+      String d = direction.label();
+      handshakeSuccesses.put(direction, handshakes(d, SUCCESS, NO_REASON));
+      Map<HandshakeFailure, Counter> failures = new EnumMap<>(HandshakeFailure.class);
+      for (HandshakeFailure reason : HandshakeFailure.values()) {
+        failures.put(reason, handshakes(d, FAILURE, reason.label()));
+      }
+      handshakeFailures.put(direction, failures);
+      Map<PlaintextReason, Counter> plain = new EnumMap<>(PlaintextReason.class);
+      for (PlaintextReason reason : PlaintextReason.values()) {
+        if ((reason == PlaintextReason.NOT_MESHED) == (direction == Direction.OUTBOUND)) {
+          plain.put(reason, handshakes(d, PLAINTEXT, reason.label()));
+        }
+      }
+      plaintext.put(direction, plain);
+      handshakeDurations.put(direction, durations.labelValues(d));
+      AtomicInteger gauge = new AtomicInteger();
+      active.put(direction, gauge);
+      Gauge.builder("palisade.connections.active", gauge, AtomicInteger::get)
+          .description("Connections open now, by the listener they came through")
+          .tag("direction", d)
+          .register(registry);
+      connections.put(direction, Counter.builder("palisade.connections")
+          .description("Connections accepted, by listener")
+          .tag("direction", d)
+          .register(registry));
+      transmitted.put(direction, Counter.builder("palisade.transmitted")
+          .baseUnit("bytes")
+          .description("Application bytes relayed, both ways, by listener")
+          .tag("direction", d)
+          .register(registry));
+    }
+    for (String decision : new String[] {"allow", "deny", "audit"}) {
+      inboundDecisions.put(decision, Counter.builder("palisade.authz.decisions")
+          .description("Authorization decisions on inbound connections")
+          .tag("direction", Direction.INBOUND.label())
+          .tag("decision", decision)
+          .register(registry));
+    }
+    renewalSuccesses = renewals(SUCCESS);
+    renewalFailures = renewals(FAILURE);
+    Gauge.builder("palisade.certificate.expiry.timestamp.seconds", certificateExpiry,
+            value -> value.get() < 0 ? Double.NaN : value.get())
+        .description("notAfter of the certificate being served, as a Unix timestamp; NaN before"
+            + " the first one")
+        .register(registry);
+  }
+
+  private Counter handshakes(String direction, String result, String reason) {
+    return Counter.builder("palisade.tls.handshakes")
+        .description("Connection admissions: mTLS handshakes (result success or failure with a"
+            + " reason) and plaintext connections relayed (result plaintext)")
+        .tag("direction", direction)
+        .tag("result", result)
+        .tag("reason", reason)
+        .register(registry);
+  }
+
+  private Counter renewals(String result) {
+    return Counter.builder("palisade.certificate.renewals")
+        .description("Certificate material received: installed (success) or refused or not"
+            + " obtained (failure)")
+        .tag("result", result)
+        .register(registry);
+  }
+
+  public void handshakeSucceeded(Direction direction, Duration took) {
+    handshakeSuccesses.get(direction).increment();
+    handshakeDurations.get(direction).observe(took.toNanos() / 1e9);
+  }
+
+  public void handshakeFailed(Direction direction, HandshakeFailure reason) {
+    handshakeFailures.get(direction).get(reason).increment();
+  }
+
+  public void plaintextAccepted(Direction direction, PlaintextReason reason) {
+    Counter counter = plaintext.get(direction).get(reason);
+    if (counter == null) {
+      throw new IllegalArgumentException(reason + " is not a " + direction + " reason");
+    }
+    counter.increment();
+  }
+
+  /** Records an inbound authorization decision: {@code allow}, {@code deny} or {@code audit}. */
+  public void inboundDecision(String decision) {
+    Counter counter = inboundDecisions.get(decision);
+    if (counter == null) {
+      throw new IllegalArgumentException("unknown decision " + decision);
+    }
+    counter.increment();
+  }
+
+  public void connectionOpened(Direction direction) {
+    connections.get(direction).increment();
+    active.get(direction).incrementAndGet();
+  }
+
+  public void connectionClosed(Direction direction) {
+    active.get(direction).decrementAndGet();
+  }
+
+  /** The counter relays add to, fetched once per connection rather than per read. */
+  public Counter transmittedBytes(Direction direction) {
+    return transmitted.get(direction);
+  }
+
+  /**
+   * A renewal attempt that produced no material (the CA refused or was unreachable); refused
+   * material is counted by the holder's callback already.
+   */
+  public void renewalFailed() {
+    renewalFailures.increment();
+  }
+
+  @Override
+  public void installed(TlsContexts contexts) {
+    renewalSuccesses.increment();
+    certificateExpiry.set(contexts.material().notAfter().getEpochSecond());
+  }
+
+  @Override
+  public void rejected(TlsMaterial material, InvalidTlsMaterialException error) {
+    renewalFailures.increment();
+  }
+
+  /** The Prometheus text exposition of everything registered. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  /** For adding JVM or process metrics alongside. */
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+}

@@ -1,0 +1,275 @@
+package dev.palisade.sidecar.proxy;
+
+import dev.palisade.common.time.KubeDuration;
+import dev.palisade.sidecar.config.SidecarConfigJson;
+import dev.palisade.sidecar.tls.PemFilesCertificateSource;
+import dev.palisade.sidecar.tls.TlsSettings;
+import dev.palisade.sidecar.tls.TlsSettings.TlsVersion;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code proxy} command: parses flags, starts {@link ProxyRuntime}, and returns the exit
+ * code once it has shut down ({@code POST /shutdown} or SIGTERM). The entry point the
+ * sidecar's main class calls; see docs/sidecar.md for the flags.
+ */
+public final class ProxyCommand {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProxyCommand.class);
+
+  static final String USAGE = """
+      usage: proxy --trust-domain=<td> --cert=<tls.crt> --key=<tls.key> --ca-bundle=<ca.crt>
+                   [--config=<sidecar-config.json>] [--inbound-target-port=<port>]
+                   [--outbound-target=<ip:port>] [options]
+        --trust-domain            peers must have SPIFFE IDs in this trust domain (required)
+        --cert, --key, --ca-bundle  PEM files: chain (leaf first), PKCS#8 key, trust bundle
+        --pem-reload-interval     how often the PEM files are checked for changes (10s)
+        --config                  inbound/outbound policy as JSON (default: STRICT, no rules)
+        --inbound-target-port     relay every inbound connection to 127.0.0.1:<port>
+                                  (without iptables; otherwise SO_ORIGINAL_DST)
+        --outbound-target         relay every outbound connection to <ip:port>
+        --listen-address          address of :15006 and :15001 (0.0.0.0)
+        --admin-address           address of :15020 (0.0.0.0)
+        --inbound-port, --outbound-port, --admin-port   (15006, 15001, 15020)
+        --min-tls-version         1.3 (default) or 1.2
+        --handshake-timeout (10s), --protocol-detection-timeout (1s), --idle-timeout (1h),
+        --connect-timeout (5s), --drain-timeout (5s)   durations such as 500ms, 10s, 1h
+        --worker-threads          event loop threads (default: one per CPU)
+        --transport               nio (default) or epoll (see docs/sidecar.md before using it)
+      """;
+
+  private static final Set<String> FLAGS = Set.of("trust-domain", "cert", "key", "ca-bundle",
+      "pem-reload-interval", "config", "inbound-target-port", "outbound-target",
+      "listen-address", "admin-address", "inbound-port", "outbound-port", "admin-port",
+      "min-tls-version", "handshake-timeout", "protocol-detection-timeout", "idle-timeout",
+      "connect-timeout", "drain-timeout", "worker-threads", "transport");
+
+  private ProxyCommand() {}
+
+  /**
+   * Runs standalone: destinations come from {@code --inbound-target-port} and
+   * {@code --outbound-target}.
+   */
+  public static int run(String[] args) {
+    return run(args, null);
+  }
+
+  /**
+   * Runs the proxy until it shuts down.
+   *
+   * @param redirected the SO_ORIGINAL_DST resolver for iptables-redirected connections, used
+   *     for each direction without a fixed target flag; null if there is none
+   * @return the process exit code: 0 after a clean shutdown, 2 for bad flags, 1 if it could
+   *     not start
+   */
+  public static int run(String[] args, OriginalDestinationResolver redirected) {
+    Invocation invocation;
+    try {
+      invocation = Invocation.parse(args, redirected);
+    } catch (IllegalArgumentException | IOException e) {
+      return usage(System.err, e.getMessage());
+    }
+    ProxyRuntime runtime;
+    try {
+      runtime = invocation.start();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    } catch (Exception e) { // Netty rethrows bind failures (BindException) undeclared
+      LOG.error("the proxy could not start: {}", e.toString(), e);
+      return 1;
+    }
+    // SIGTERM (the kubelet stopping the pod): drain like POST /shutdown, then let the JVM exit.
+    Thread hook = Thread.ofPlatform().unstarted(runtime::close);
+    Runtime.getRuntime().addShutdownHook(hook);
+    runtime.terminated().join();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // the JVM is already shutting down (SIGTERM): the hook is running
+    }
+    return 0;
+  }
+
+  /** What the flags ask for. */
+  record Invocation(ProxySettings settings, OriginalDestinationResolver inbound,
+      OriginalDestinationResolver outbound) {
+
+    static Invocation parse(String[] args, OriginalDestinationResolver redirected)
+        throws IOException {
+      Map<String, String> flags = parseFlags(args);
+      return new Invocation(settingsFrom(flags),
+          resolver(flags, "inbound-target-port", redirected, ProxyCommand::inboundTarget),
+          resolver(flags, "outbound-target", redirected, ProxyCommand::outboundTarget));
+    }
+
+    ProxyRuntime start() throws InterruptedException {
+      return ProxyRuntime.start(settings, inbound, outbound);
+    }
+  }
+
+  static Map<String, String> parseFlags(String[] args) {
+    Map<String, String> flags = new HashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (!arg.startsWith("--")) {
+        throw new IllegalArgumentException("unexpected argument '" + arg + "'");
+      }
+      String name = arg.substring(2);
+      String value;
+      int equals = name.indexOf('=');
+      if (equals >= 0) {
+        value = name.substring(equals + 1);
+        name = name.substring(0, equals);
+      } else if (i + 1 < args.length) {
+        value = args[++i];
+      } else {
+        throw new IllegalArgumentException("--" + name + " needs a value");
+      }
+      if (!FLAGS.contains(name)) {
+        throw new IllegalArgumentException("unknown flag --" + name);
+      }
+      flags.put(name, value);
+    }
+    return flags;
+  }
+
+  static ProxySettings settingsFrom(Map<String, String> flags) throws IOException {
+    String trustDomain = required(flags, "trust-domain");
+    TlsSettings tls = new TlsSettings(trustDomain,
+        TlsVersion.parse(flags.getOrDefault("min-tls-version", "1.3")), Duration.ofHours(1),
+        Clock.systemUTC());
+    ProxySettings.Builder builder = ProxySettings.builder(trustDomain).tls(tls)
+        .certificates(new PemFilesCertificateSource(Path.of(required(flags, "cert")),
+            Path.of(required(flags, "key")), Path.of(required(flags, "ca-bundle")),
+            duration(flags, "pem-reload-interval").orElse(Duration.ofSeconds(10))));
+    if (flags.containsKey("config")) {
+      builder.sidecarConfig(SidecarConfigJson.read(Path.of(flags.get("config"))));
+    }
+    address(flags, "listen-address").ifPresent(builder::listenAddress);
+    address(flags, "admin-address").ifPresent(builder::adminAddress);
+    port(flags, "inbound-port").ifPresent(builder::inboundPort);
+    port(flags, "outbound-port").ifPresent(builder::outboundPort);
+    port(flags, "admin-port").ifPresent(builder::adminPort);
+    duration(flags, "handshake-timeout").ifPresent(builder::handshakeTimeout);
+    duration(flags, "protocol-detection-timeout").ifPresent(builder::protocolDetectionTimeout);
+    duration(flags, "idle-timeout").ifPresent(builder::idleTimeout);
+    duration(flags, "connect-timeout").ifPresent(builder::connectTimeout);
+    duration(flags, "drain-timeout").ifPresent(builder::drainTimeout);
+    if (flags.containsKey("transport")) {
+      builder.transport(Transport.parse(flags.get("transport")));
+    }
+    if (flags.containsKey("worker-threads")) {
+      builder.workerThreads(integer(flags, "worker-threads"));
+    }
+    return builder.build();
+  }
+
+  private static OriginalDestinationResolver resolver(Map<String, String> flags, String flag,
+      OriginalDestinationResolver redirected,
+      java.util.function.Function<String, OriginalDestinationResolver> fixed) {
+    if (flags.containsKey(flag)) {
+      return fixed.apply(flags.get(flag));
+    }
+    if (redirected == null) {
+      throw new IllegalArgumentException("--" + flag + " is required when running without"
+          + " iptables redirection");
+    }
+    return redirected;
+  }
+
+  private static OriginalDestinationResolver inboundTarget(String port) {
+    return FixedDestinationResolver.localPort(checkedPort("inbound-target-port", port));
+  }
+
+  private static OriginalDestinationResolver outboundTarget(String target) {
+    int colon = target.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new IllegalArgumentException("--outbound-target must be <ip>:<port>, not " + target);
+    }
+    InetAddress ip = literalAddress("outbound-target", target.substring(0, colon));
+    return new FixedDestinationResolver(new InetSocketAddress(ip,
+        checkedPort("outbound-target", target.substring(colon + 1))));
+  }
+
+  private static String required(Map<String, String> flags, String name) {
+    String value = flags.get(name);
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("--" + name + " is required");
+    }
+    return value;
+  }
+
+  private static Optional<Duration> duration(Map<String, String> flags, String name) {
+    if (!flags.containsKey(name)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(KubeDuration.parse(flags.get(name)));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--" + name + ": " + e.getMessage());
+    }
+  }
+
+  private static Optional<Integer> port(Map<String, String> flags, String name) {
+    return flags.containsKey(name)
+        ? Optional.of(checkedPort(name, flags.get(name)))
+        : Optional.empty();
+  }
+
+  private static int checkedPort(String name, String value) {
+    try {
+      int port = Integer.parseInt(value);
+      if (port >= 0 && port <= 65535) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("--" + name + ": '" + value + "' is not a port");
+  }
+
+  private static int integer(Map<String, String> flags, String name) {
+    try {
+      return Integer.parseInt(flags.get(name));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + name + ": not a number: " + flags.get(name));
+    }
+  }
+
+  private static Optional<InetAddress> address(Map<String, String> flags, String name) {
+    return flags.containsKey(name)
+        ? Optional.of(literalAddress(name, flags.get(name)))
+        : Optional.empty();
+  }
+
+  /** IP literals only: a proxy must not depend on DNS to start. */
+  private static InetAddress literalAddress(String name, String value) {
+    if (!value.matches("[0-9a-fA-F.:\\[\\]]+")) {
+      throw new IllegalArgumentException("--" + name + ": '" + value + "' is not an IP address");
+    }
+    try {
+      return InetAddress.getByName(value);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("--" + name + ": '" + value + "' is not an IP address");
+    }
+  }
+
+  private static int usage(PrintStream out, String error) {
+    out.println("proxy: " + error);
+    out.print(USAGE);
+    return 2;
+  }
+}

@@ -1,0 +1,206 @@
+package dev.palisade.sidecar.proxy;
+
+import dev.palisade.common.policy.SidecarConfig;
+import dev.palisade.sidecar.tls.CertificateSource;
+import dev.palisade.sidecar.tls.TlsSettings;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything the proxy is started with. Build with {@link #builder(String)}; the defaults are
+ * the production ones (the contract's ports, TLS 1.3).
+ *
+ * @param listenAddress where :15006 and :15001 listen (all interfaces by default: iptables
+ *     redirects inbound traffic arriving on the pod IP)
+ * @param adminAddress where :15020 listens (all interfaces: the kubelet probes the pod IP)
+ * @param applicationAddress where inbound connections are relayed to, at their original port
+ * @param sidecarConfig the inbound and outbound policy to start with
+ * @param certificates what publishes the certificate material
+ * @param handshakeTimeout from accept to admission (detection, handshake, identity, policy)
+ * @param protocolDetectionTimeout on PERMISSIVE ports, silence after which a client is taken
+ *     for plaintext (server-speaks-first protocols)
+ * @param idleTimeout an established connection with no bytes either way is closed
+ * @param connectTimeout connecting to the application or the upstream
+ * @param drainTimeout how long {@code /shutdown} waits for connections to finish
+ * @param workerThreads event loops for connections (0: one per available processor)
+ * @param transport the socket transport (NIO; see {@link Transport} for why not epoll)
+ */
+public record ProxySettings(
+    InetAddress listenAddress, int inboundPort, int outboundPort,
+    InetAddress adminAddress, int adminPort,
+    InetAddress applicationAddress,
+    TlsSettings tls,
+    SidecarConfig sidecarConfig,
+    CertificateSource certificates,
+    Duration handshakeTimeout,
+    Duration protocolDetectionTimeout,
+    Duration idleTimeout,
+    Duration connectTimeout,
+    Duration drainTimeout,
+    int workerThreads,
+    Transport transport) {
+
+  public static final int INBOUND_PORT = 15006;
+  public static final int OUTBOUND_PORT = 15001;
+  public static final int ADMIN_PORT = 15020;
+
+  public ProxySettings {
+    Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(sidecarConfig, "sidecarConfig");
+    Objects.requireNonNull(certificates, "certificates");
+    Objects.requireNonNull(transport, "transport");
+    for (Duration d : new Duration[] {handshakeTimeout, protocolDetectionTimeout, idleTimeout,
+        connectTimeout, drainTimeout}) {
+      if (d == null || d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException("timeouts must be positive");
+      }
+    }
+  }
+
+  InetSocketAddress inboundBind() {
+    return new InetSocketAddress(listenAddress, inboundPort);
+  }
+
+  InetSocketAddress outboundBind() {
+    return new InetSocketAddress(listenAddress, outboundPort);
+  }
+
+  InetSocketAddress adminBind() {
+    return new InetSocketAddress(adminAddress, adminPort);
+  }
+
+  int eventLoopThreads() {
+    return workerThreads > 0 ? workerThreads : Runtime.getRuntime().availableProcessors();
+  }
+
+  public static Builder builder(String trustDomain) {
+    return new Builder(TlsSettings.defaults(trustDomain));
+  }
+
+  /** Production defaults; tests bind to 127.0.0.1 port 0 instead. */
+  public static final class Builder {
+    private InetAddress listenAddress = anyAddress();
+    private int inboundPort = INBOUND_PORT;
+    private int outboundPort = OUTBOUND_PORT;
+    private InetAddress adminAddress = anyAddress();
+    private int adminPort = ADMIN_PORT;
+    private InetAddress applicationAddress = InetAddress.getLoopbackAddress();
+    private TlsSettings tls;
+    private SidecarConfig sidecarConfig = SidecarConfig.defaults();
+    private CertificateSource certificates = CertificateSource.NONE;
+    private Duration handshakeTimeout = Duration.ofSeconds(10);
+    private Duration protocolDetectionTimeout = Duration.ofSeconds(1);
+    private Duration idleTimeout = Duration.ofHours(1);
+    private Duration connectTimeout = Duration.ofSeconds(5);
+    private Duration drainTimeout = Duration.ofSeconds(5);
+    private int workerThreads;
+    private Transport transport = Transport.NIO;
+
+    private Builder(TlsSettings tls) {
+      this.tls = tls;
+    }
+
+    private static InetAddress anyAddress() {
+      return new InetSocketAddress(0).getAddress();
+    }
+
+    /** Every listener on this address, each on an ephemeral port: for tests. */
+    public Builder ephemeral(InetAddress address) {
+      listenAddress = address;
+      adminAddress = address;
+      inboundPort = 0;
+      outboundPort = 0;
+      adminPort = 0;
+      return this;
+    }
+
+    public Builder listenAddress(InetAddress value) {
+      listenAddress = value;
+      return this;
+    }
+
+    public Builder inboundPort(int value) {
+      inboundPort = value;
+      return this;
+    }
+
+    public Builder outboundPort(int value) {
+      outboundPort = value;
+      return this;
+    }
+
+    public Builder adminAddress(InetAddress value) {
+      adminAddress = value;
+      return this;
+    }
+
+    public Builder adminPort(int value) {
+      adminPort = value;
+      return this;
+    }
+
+    public Builder applicationAddress(InetAddress value) {
+      applicationAddress = value;
+      return this;
+    }
+
+    public Builder tls(TlsSettings value) {
+      tls = value;
+      return this;
+    }
+
+    public Builder sidecarConfig(SidecarConfig value) {
+      sidecarConfig = value;
+      return this;
+    }
+
+    public Builder certificates(CertificateSource value) {
+      certificates = value;
+      return this;
+    }
+
+    public Builder handshakeTimeout(Duration value) {
+      handshakeTimeout = value;
+      return this;
+    }
+
+    public Builder protocolDetectionTimeout(Duration value) {
+      protocolDetectionTimeout = value;
+      return this;
+    }
+
+    public Builder idleTimeout(Duration value) {
+      idleTimeout = value;
+      return this;
+    }
+
+    public Builder connectTimeout(Duration value) {
+      connectTimeout = value;
+      return this;
+    }
+
+    public Builder drainTimeout(Duration value) {
+      drainTimeout = value;
+      return this;
+    }
+
+    public Builder workerThreads(int value) {
+      workerThreads = value;
+      return this;
+    }
+
+    public Builder transport(Transport value) {
+      transport = value;
+      return this;
+    }
+
+    public ProxySettings build() {
+      return new ProxySettings(listenAddress, inboundPort, outboundPort, adminAddress, adminPort,
+          applicationAddress, tls, sidecarConfig, certificates, handshakeTimeout,
+          protocolDetectionTimeout, idleTimeout, connectTimeout, drainTimeout, workerThreads,
+          transport);
+    }
+  }
+}

@@ -1,0 +1,186 @@
+package dev.palisade.sidecar.proxy;
+
+import io.micrometer.core.instrument.Counter;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies bytes from its channel to the partner channel: one at each end of a proxied
+ * connection, last in the pipeline, so it sees plaintext on both sides. Until {@link Relay}
+ * attaches a partner it holds what arrives (bytes decrypted with the end of a handshake).
+ *
+ * <p>Backpressure: when this channel stops being writable, the partner stops reading (autoRead
+ * off), and resumes when this one drains ({@link #channelWritabilityChanged}).
+ *
+ * <p>Closing: end of input here (a TCP FIN) becomes a half-close of the partner once what was
+ * written to it is flushed, so a client that shuts its output still gets its response; when
+ * both directions have ended, or a side closes, the other side is closed after a flush. A TLS
+ * close_notify means the peer closed both directions (Netty's BoringSSL engine answers it and
+ * stops writing), so the TLS leg half-closes with a bare FIN and closes with close_notify.
+ */
+final class RelayHandler extends ChannelInboundHandlerAdapter {
+
+  static final String NAME = "relay";
+
+  private static final Logger LOG = LoggerFactory.getLogger(RelayHandler.class);
+
+  private final Counter bytes;
+  private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
+  private Channel self;
+  private Channel partner;
+  private RelayHandler partnerRelay;
+  private boolean inputEnded;
+
+  private final ChannelFutureListener closeSelfOnFailure = future -> {
+    if (!future.isSuccess()) {
+      LOG.debug("relay write to {} failed", future.channel(), future.cause());
+      self.close();
+    }
+  };
+
+  RelayHandler(Counter bytes) {
+    this.bytes = bytes;
+  }
+
+  /** Starts forwarding to {@code partner}: first what was held, then an end of input seen. */
+  void attach(Channel self, Channel partner, RelayHandler partnerRelay) {
+    this.self = self;
+    this.partner = partner;
+    this.partnerRelay = partnerRelay;
+    ByteBuf buf;
+    while ((buf = held.poll()) != null) {
+      forward(buf);
+    }
+    partner.flush();
+    if (inputEnded) {
+      propagateEndOfInput();
+    }
+  }
+
+  boolean inputEnded() {
+    return inputEnded;
+  }
+
+  /**
+   * Turns reading on or off, unless input has ended: a read on a channel whose input is shut
+   * down fails in the epoll transport, which then closes the channel with data still queued.
+   */
+  void readWhile(boolean writable) {
+    if (!inputEnded && self.isActive()
+        && !(self instanceof DuplexChannel duplex && duplex.isInputShutdown())) {
+      self.config().setAutoRead(writable);
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof ByteBuf buf)) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (partner == null) {
+      held.add(buf);
+    } else {
+      forward(buf);
+    }
+  }
+
+  private void forward(ByteBuf buf) {
+    bytes.increment(buf.readableBytes());
+    partner.write(buf).addListener(closeSelfOnFailure);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (partner != null) {
+      partner.flush();
+    }
+    ctx.fireChannelReadComplete();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (partnerRelay != null) {
+      // Read from the partner only as fast as we can write here.
+      partnerRelay.readWhile(ctx.channel().isWritable());
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof ChannelInputShutdownEvent) {
+      if (!inputEnded) {
+        inputEnded = true;
+        if (partner != null) {
+          propagateEndOfInput();
+        }
+      }
+    } else if (evt instanceof SslCloseCompletionEvent close && close.isSuccess()) {
+      inputEnded = true;
+      ctx.close(); // channelInactive flushes and closes the partner
+    } else if (evt instanceof IdleStateEvent) {
+      LOG.debug("closing idle connection {}", ctx.channel());
+      ctx.close();
+    } else {
+      ctx.fireUserEventTriggered(evt);
+    }
+  }
+
+  private void propagateEndOfInput() {
+    Channel target = partner;
+    boolean bothEnded = partnerRelay.inputEnded();
+    target.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(flushed -> {
+      if (!target.isActive()) {
+        return;
+      }
+      if (bothEnded || !(target instanceof DuplexChannel duplex)) {
+        target.close(); // nothing more either way: a full close (close_notify on TLS)
+      } else {
+        duplex.shutdownOutput(); // half-close: the partner may still answer
+      }
+    });
+    if (self instanceof DuplexChannel duplex && duplex.isOutputShutdown()) {
+      self.close(); // our other direction ended earlier
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    releaseHeld();
+    if (partner != null && partner.isActive()) {
+      partner.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    releaseHeld();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.debug("closing {}: {}", ctx.channel(), cause.toString());
+    ctx.close();
+  }
+
+  private void releaseHeld() {
+    ByteBuf buf;
+    while ((buf = held.poll()) != null) {
+      buf.release();
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package dev.palisade.sidecar.tls;
+
+import dev.palisade.common.pki.KeyPairs;
+import dev.palisade.common.spiffe.SpiffeId;
+import dev.palisade.sidecar.tls.PeerVerifier.PeerRole;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolConfig.Protocol;
+import io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior;
+import io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLException;
+
+/**
+ * One version of the sidecar's TLS configuration: the server context for inbound mTLS and the
+ * client context for outbound mTLS, both built from the same {@link TlsMaterial}. Immutable;
+ * {@link TlsMaterialHolder} swaps whole instances.
+ *
+ * <p>The contexts are the finalizer-managed {@link SslProvider#OPENSSL} kind on purpose: every
+ * engine retains its context, so connections opened before a swap keep theirs alive until they
+ * close, and nothing has to count references by hand.
+ */
+public record TlsContexts(TlsMaterial material, SpiffeId identity, SslContext server,
+    SslContext client) {
+
+  private static final ApplicationProtocolConfig ALPN = new ApplicationProtocolConfig(
+      Protocol.ALPN,
+      // Peers without ALPN (a job holding a WorkloadCertificate) are still served.
+      SelectorFailureBehavior.NO_ADVERTISE,
+      SelectedListenerFailureBehavior.ACCEPT,
+      TlsSettings.ALPN_PROTOCOL);
+
+  /**
+   * Checks {@code material} the way a peer would check it, then builds both contexts.
+   *
+   * @throws InvalidTlsMaterialException saying what is wrong; nothing is built
+   */
+  public static TlsContexts build(TlsMaterial material, TlsSettings settings)
+      throws InvalidTlsMaterialException {
+    BoringSsl.requireAvailable();
+    X509Certificate leaf = material.leaf();
+    if (!KeyPairs.matches(leaf.getPublicKey(), material.key())) {
+      throw new InvalidTlsMaterialException("the private key is not the key of the certificate"
+          + " for " + X509Svid.describe(leaf) + " (were tls.crt and tls.key written together?)");
+    }
+    PeerVerifier verifier = new PeerVerifier(material.trustBundle(), settings.trustDomain(),
+        settings.clock());
+    X509Certificate[] chain = material.chain().toArray(X509Certificate[]::new);
+    SpiffeId identity;
+    try {
+      // Never serve a certificate our peers would refuse.
+      identity = verifier.verify(chain, PeerRole.SERVER);
+      verifier.verify(chain, PeerRole.CLIENT);
+    } catch (PeerRejectedException e) {
+      throw new InvalidTlsMaterialException("peers would refuse this certificate ("
+          + e.reason().label() + "): " + e.getMessage(), e);
+    }
+    try {
+      SslContext server = SslContextBuilder.forServer(material.key(), chain)
+          .sslProvider(SslProvider.OPENSSL)
+          .protocols(settings.protocols())
+          .clientAuth(ClientAuth.REQUIRE)
+          .trustManager(new SpiffeTrustManager(verifier))
+          .applicationProtocolConfig(ALPN)
+          .sessionTimeout(settings.sessionTimeout().toSeconds())
+          .build();
+      SslContext client = SslContextBuilder.forClient()
+          .sslProvider(SslProvider.OPENSSL)
+          .keyManager(material.key(), chain)
+          .protocols(settings.protocols())
+          .trustManager(new SpiffeTrustManager(verifier))
+          // Peers are identified by SPIFFE ID, checked after the handshake; never by hostname.
+          .endpointIdentificationAlgorithm(null)
+          .applicationProtocolConfig(ALPN)
+          .sessionTimeout(settings.sessionTimeout().toSeconds())
+          .build();
+      return new TlsContexts(material, identity, server, client);
+    } catch (SSLException | RuntimeException e) {
+      throw new InvalidTlsMaterialException("BoringSSL refused the material: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.palisade.sidecar.tls;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How TLS contexts are built.
+ *
+ * @param trustDomain peers must carry a SPIFFE ID of this trust domain
+ * @param minVersion the oldest TLS version accepted (1.3 unless explicitly lowered)
+ * @param sessionTimeout how long a session may be resumed (resumption re-checks expiry)
+ * @param clock the time certificates are checked against
+ */
+public record TlsSettings(String trustDomain, TlsVersion minVersion, Duration sessionTimeout,
+    Clock clock) {
+
+  /** The ALPN protocol sidecars announce to each other. */
+  public static final String ALPN_PROTOCOL = "palisade/1";
+
+  public enum TlsVersion {
+    TLS_1_2, TLS_1_3;
+
+    /** Accepts {@code 1.2}/{@code 1.3}, as the command line spells them. */
+    public static TlsVersion parse(String text) {
+      return switch (text) {
+        case "1.3", "TLSv1.3" -> TLS_1_3;
+        case "1.2", "TLSv1.2" -> TLS_1_2;
+        default -> throw new IllegalArgumentException(
+            "unsupported TLS version '" + text + "': use 1.3 (default) or 1.2");
+      };
+    }
+  }
+
+  public static TlsSettings defaults(String trustDomain) {
+    return new TlsSettings(trustDomain, TlsVersion.TLS_1_3, Duration.ofHours(1),
+        Clock.systemUTC());
+  }
+
+  /** The protocol names for Netty, newest last. */
+  public List<String> protocols() {
+    return minVersion == TlsVersion.TLS_1_3 ? List.of("TLSv1.3") : List.of("TLSv1.2", "TLSv1.3");
+  }
+}

@@ -1,0 +1,91 @@
+package dev.palisade.sidecar.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.palisade.sidecar.testing.Metrics;
+import dev.palisade.sidecar.tls.HandshakeFailure;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The exposition carries exactly the contract's metric names, types and labels. */
+class ProxyMetricsTest {
+
+  private final ProxyMetrics metrics = new ProxyMetrics();
+
+  @Test
+  void exactlyTheContractsMetricFamilies() {
+    Matcher types = Pattern.compile("(?m)^# TYPE (\\S+) (\\S+)$").matcher(metrics.scrape());
+    Set<String> families = new TreeSet<>();
+    while (types.find()) {
+      families.add(types.group(1) + " " + types.group(2));
+    }
+    assertThat(families).containsExactlyInAnyOrder(
+        "palisade_tls_handshakes_total counter",
+        "palisade_tls_handshake_duration_seconds histogram",
+        "palisade_connections_active gauge",
+        "palisade_connections_total counter",
+        "palisade_transmitted_bytes_total counter",
+        "palisade_authz_decisions_total counter",
+        "palisade_certificate_expiry_timestamp_seconds gauge",
+        "palisade_certificate_renewals_total counter");
+  }
+
+  @Test
+  void everyReasonExistsAtZeroForBothDirections() {
+    String scrape = metrics.scrape();
+    for (String direction : new String[] {"inbound", "outbound"}) {
+      assertThat(Metrics.value(scrape, "palisade_tls_handshakes_total",
+          Metrics.handshake(direction, "success", "none"))).isZero();
+      for (HandshakeFailure reason : HandshakeFailure.values()) {
+        assertThat(Metrics.value(scrape, "palisade_tls_handshakes_total",
+            Metrics.handshake(direction, "failure", reason.label()))).isZero();
+      }
+    }
+    assertThat(Metrics.value(scrape, "palisade_tls_handshakes_total",
+        Metrics.handshake("inbound", "plaintext", "permissive"))).isZero();
+    assertThat(Metrics.value(scrape, "palisade_tls_handshakes_total",
+        Metrics.handshake("outbound", "plaintext", "not_meshed"))).isZero();
+  }
+
+  @Test
+  void recordsWhatHappened() {
+    metrics.handshakeSucceeded(Direction.INBOUND, Duration.ofMillis(3));
+    metrics.handshakeFailed(Direction.OUTBOUND, HandshakeFailure.IDENTITY_MISMATCH);
+    metrics.plaintextAccepted(Direction.INBOUND, PlaintextReason.DISABLED);
+    metrics.inboundDecision("audit");
+    metrics.connectionOpened(Direction.OUTBOUND);
+    metrics.connectionOpened(Direction.OUTBOUND);
+    metrics.connectionClosed(Direction.OUTBOUND);
+    metrics.transmittedBytes(Direction.INBOUND).increment(42);
+    metrics.renewalFailed();
+    String scrape = metrics.scrape();
+
+    assertThat(Metrics.value(scrape, "palisade_tls_handshakes_total",
+        Metrics.handshake("inbound", "success", "none"))).isEqualTo(1);
+    assertThat(Metrics.value(scrape, "palisade_tls_handshake_duration_seconds_bucket",
+        Map.of("direction", "inbound", "le", "0.005"))).isEqualTo(1);
+    assertThat(Metrics.value(scrape, "palisade_tls_handshake_duration_seconds_bucket",
+        Map.of("direction", "inbound", "le", "0.002"))).isZero();
+    assertThat(Metrics.value(scrape, "palisade_tls_handshakes_total",
+        Metrics.handshake("outbound", "failure", "identity_mismatch"))).isEqualTo(1);
+    assertThat(Metrics.value(scrape, "palisade_tls_handshakes_total",
+        Metrics.handshake("inbound", "plaintext", "disabled"))).isEqualTo(1);
+    assertThat(Metrics.value(scrape, "palisade_authz_decisions_total",
+        Map.of("direction", "inbound", "decision", "audit"))).isEqualTo(1);
+    assertThat(Metrics.value(scrape, "palisade_connections_total",
+        Map.of("direction", "outbound"))).isEqualTo(2);
+    assertThat(Metrics.value(scrape, "palisade_connections_active",
+        Map.of("direction", "outbound"))).isEqualTo(1);
+    assertThat(Metrics.value(scrape, "palisade_transmitted_bytes_total",
+        Map.of("direction", "inbound"))).isEqualTo(42);
+    assertThat(Metrics.value(scrape, "palisade_certificate_renewals_total",
+        Map.of("result", "failure"))).isEqualTo(1);
+    assertThat(Metrics.value(scrape, "palisade_certificate_expiry_timestamp_seconds", Map.of()))
+        .isNaN();
+  }
+}

@@ -1,0 +1,121 @@
+package dev.palisade.sidecar.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.palisade.common.policy.InboundPolicy;
+import dev.palisade.common.policy.MtlsMode;
+import dev.palisade.common.policy.OutboundPolicy;
+import dev.palisade.common.policy.SidecarConfig;
+import dev.palisade.sidecar.testing.Clients;
+import dev.palisade.sidecar.testing.Metrics;
+import dev.palisade.sidecar.testing.TestApp;
+import dev.palisade.sidecar.testing.TestApp.Behaviour;
+import dev.palisade.sidecar.testing.TestCa;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The admin port: readiness, metrics, and /shutdown draining. */
+class AdminIT {
+
+  private static final TestCa CA = TestCa.create("cluster.local");
+
+  @Test
+  void readyOnlyOnceACertificateIsLoaded() throws Exception {
+    try (TestApp echo = TestApp.start(Behaviour.ECHO);
+        ProxyRuntime runtime = start(echo, Duration.ofSeconds(5))) {
+      HttpResponse<String> before = Metrics.get(runtime.adminAddress(), "/healthz/ready");
+      assertThat(before.statusCode()).isEqualTo(503);
+      assertThat(Metrics.value(runtime.metrics(), "palisade_certificate_expiry_timestamp_seconds",
+          Map.of())).isNaN();
+
+      runtime.tls().publish(CA.material("shop", "cart"));
+
+      assertThat(Metrics.get(runtime.adminAddress(), "/healthz/ready").statusCode())
+          .isEqualTo(200);
+      HttpResponse<String> metrics = Metrics.get(runtime.adminAddress(), "/metrics");
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      assertThat(metrics.headers().firstValue("content-type")).hasValueSatisfying(type ->
+          assertThat(type).startsWith("text/plain"));
+      assertThat(Metrics.value(metrics.body(), "palisade_certificate_renewals_total",
+          Map.of("result", "success"))).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void adminRoutesRefuseWrongMethodsAndPaths() throws Exception {
+    try (TestApp echo = TestApp.start(Behaviour.ECHO);
+        ProxyRuntime runtime = start(echo, Duration.ofSeconds(5))) {
+      assertThat(Metrics.get(runtime.adminAddress(), "/shutdown").statusCode()).isEqualTo(405);
+      assertThat(Metrics.post(runtime.adminAddress(), "/metrics").statusCode()).isEqualTo(405);
+      assertThat(Metrics.get(runtime.adminAddress(), "/nope").statusCode()).isEqualTo(404);
+      assertThat(runtime.terminated()).isNotDone();
+    }
+  }
+
+  @Test
+  void shutdownStopsAcceptingAndWaitsForOpenConnections() throws Exception {
+    try (TestApp echo = TestApp.start(Behaviour.ECHO);
+        ProxyRuntime runtime = start(echo, Duration.ofSeconds(30))) {
+      runtime.tls().publish(CA.material("shop", "cart"));
+      int inboundPort = runtime.inboundAddress().getPort();
+      try (Socket open = Clients.connect(inboundPort)) {
+        Clients.write(open, "one");
+        assertThat(Clients.readExactly(open, 3)).isEqualTo("one");
+
+        assertThat(Metrics.post(runtime.adminAddress(), "/shutdown").statusCode())
+            .isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+            assertThatThrownBy(() -> Clients.connect(inboundPort).close())
+                .as("the listener is closed").isInstanceOf(IOException.class));
+        assertThat(Metrics.get(runtime.adminAddress(), "/healthz/ready").statusCode())
+            .as("not ready while draining").isEqualTo(503);
+        Clients.write(open, "two");
+        assertThat(Clients.readExactly(open, 3)).as("in-flight connections keep working")
+            .isEqualTo("two");
+        assertThat(runtime.terminated()).isNotDone();
+      }
+      // The last connection closed: the drain ends long before its 30 s deadline.
+      runtime.terminated().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void shutdownClosesWhatIsStillOpenAtTheDrainDeadline() throws Exception {
+    try (TestApp echo = TestApp.start(Behaviour.ECHO);
+        ProxyRuntime runtime = start(echo, Duration.ofMillis(500))) {
+      runtime.tls().publish(CA.material("shop", "cart"));
+      try (Socket lingering = Clients.connect(runtime.inboundAddress().getPort())) {
+        Clients.write(lingering, "hi");
+        assertThat(Clients.readExactly(lingering, 2)).isEqualTo("hi");
+
+        runtime.shutdown();
+
+        runtime.terminated().get(15, TimeUnit.SECONDS);
+        assertThat(Clients.closedWithoutData(lingering)).isTrue();
+      }
+    }
+  }
+
+  /** A sidecar with a DISABLE inbound (plain bytes to the echo app) and no certificate yet. */
+  private static ProxyRuntime start(TestApp echo, Duration drain) throws InterruptedException {
+    return ProxyRuntime.start(ProxySettings.builder("cluster.local")
+            .ephemeral(InetAddress.getLoopbackAddress())
+            .workerThreads(1)
+            .drainTimeout(drain)
+            .sidecarConfig(new SidecarConfig("admin", new InboundPolicy(
+                MtlsMode.DISABLE, Map.of(),
+                List.of()), OutboundPolicy.passthrough()))
+            .build(),
+        FixedDestinationResolver.localPort(echo.port()), FixedDestinationResolver.localPort(1));
+  }
+}

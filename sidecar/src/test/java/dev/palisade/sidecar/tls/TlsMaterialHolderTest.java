@@ -1,0 +1,84 @@
+package dev.palisade.sidecar.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.palisade.common.pki.KeyType;
+import dev.palisade.common.spiffe.WorkloadIdentity;
+import dev.palisade.sidecar.testing.TestCa;
+import dev.palisade.sidecar.testing.TestCa.Leaf;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Publishing material: good material is swapped in, bad material leaves the last good one. */
+class TlsMaterialHolderTest {
+
+  private static final TestCa CA = TestCa.create("cluster.local");
+
+  private final List<String> events = new ArrayList<>();
+  private final TlsMaterialHolder holder = new TlsMaterialHolder(
+      TlsSettings.defaults("cluster.local"), new TlsMaterialHolder.Listener() {
+        @Override
+        public void installed(TlsContexts contexts) {
+          events.add("installed " + contexts.identity());
+        }
+
+        @Override
+        public void rejected(TlsMaterial material, InvalidTlsMaterialException error) {
+          events.add("rejected");
+        }
+      });
+
+  @Test
+  void nothingIsServedBeforeTheFirstMaterial() {
+    assertThat(holder.isLoaded()).isFalse();
+    assertThat(holder.current()).isEmpty();
+  }
+
+  @Test
+  void goodMaterialIsSwappedInWithNewContexts() throws Exception {
+    holder.publish(CA.material("shop", "cart"));
+    TlsContexts first = holder.current().orElseThrow();
+    holder.publish(CA.material("shop", "cart"));
+    TlsContexts second = holder.current().orElseThrow();
+
+    assertThat(second).isNotSameAs(first);
+    assertThat(second.server()).isNotSameAs(first.server());
+    assertThat(second.server().isServer()).isTrue();
+    assertThat(second.client().isClient()).isTrue();
+    assertThat(second.server().applicationProtocolNegotiator().protocols())
+        .containsExactly("palisade/1");
+    assertThat(events).containsExactly("installed spiffe://cluster.local/ns/shop/sa/cart",
+        "installed spiffe://cluster.local/ns/shop/sa/cart");
+  }
+
+  @Test
+  void badMaterialIsRefusedWithAReasonAndTheLastGoodStays() throws Exception {
+    holder.publish(CA.material("shop", "cart"));
+    TlsContexts good = holder.current().orElseThrow();
+    Leaf leaf = CA.leaf(CA.identity("shop", "cart"));
+    TestCa other = TestCa.create("cluster.local");
+
+    assertRefused(new TlsMaterial(leaf.chain(), KeyType.ECDSA_P256.generate().getPrivate(),
+        CA.bundle()), "private key is not the key");
+    assertRefused(CA.material(CA.leaf(new WorkloadIdentity("elsewhere.example", "shop",
+        "cart"))), "identity_mismatch");
+    assertRefused(CA.material(CA.leaf(CA.identity("shop", "cart"),
+        Instant.now().minus(Duration.ofDays(2)), Duration.ofHours(1))), "expired");
+    assertRefused(new TlsMaterial(leaf.chain(), leaf.keys().getPrivate(), other.bundle()),
+        "untrusted_chain");
+
+    assertThat(holder.current()).containsSame(good);
+    assertThat(events).containsExactly("installed spiffe://cluster.local/ns/shop/sa/cart",
+        "rejected", "rejected", "rejected", "rejected");
+  }
+
+  private void assertRefused(TlsMaterial material, String message) {
+    assertThatThrownBy(() -> holder.publish(material))
+        .isInstanceOf(InvalidTlsMaterialException.class)
+        .hasMessageContaining(message);
+  }
+}
