@@ -1,19 +1,30 @@
 package dev.palisade.sidecar.proxy;
 
+import dev.palisade.common.pki.KeyType;
+import dev.palisade.common.pki.Pem;
 import dev.palisade.common.time.KubeDuration;
 import dev.palisade.sidecar.config.SidecarConfigJson;
+import dev.palisade.sidecar.identity.CaCertificateSource;
+import dev.palisade.sidecar.identity.IdentityClient;
+import dev.palisade.sidecar.identity.IdentityException;
+import dev.palisade.sidecar.identity.IdentityRenewer;
+import dev.palisade.sidecar.identity.IssuedIdentity;
+import dev.palisade.sidecar.tls.CertificateSource;
 import dev.palisade.sidecar.tls.PemFilesCertificateSource;
-import dev.palisade.sidecar.tls.TlsSettings;
 import dev.palisade.sidecar.tls.TlsSettings.TlsVersion;
+import dev.palisade.sidecar.tls.TlsSettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -30,11 +41,15 @@ public final class ProxyCommand {
   private static final Logger LOG = LoggerFactory.getLogger(ProxyCommand.class);
 
   static final String USAGE = """
-      usage: proxy --trust-domain=<td> --cert=<tls.crt> --key=<tls.key> --ca-bundle=<ca.crt>
+      usage: proxy --trust-domain=<td> --ca-bundle=<ca.crt>
+                   (--cert=<tls.crt> --key=<tls.key> | --ca-endpoint=<url> --token-file=<path>)
                    [--config=<sidecar-config.json>] [--inbound-target-port=<port>]
                    [--outbound-target=<ip:port>] [options]
         --trust-domain            peers must have SPIFFE IDs in this trust domain (required)
         --cert, --key, --ca-bundle  PEM files: chain (leaf first), PKCS#8 key, trust bundle
+        --ca-endpoint, --token-file  instead of --cert/--key: obtain and renew the certificate
+                                  from the operator's /v1/certificates with the projected
+                                  ServiceAccount token (--ca-bundle verifies the operator)
         --pem-reload-interval     how often the PEM files are checked for changes (10s)
         --config                  inbound/outbound policy as JSON (default: STRICT, no rules)
         --inbound-target-port     relay every inbound connection to 127.0.0.1:<port>
@@ -51,6 +66,7 @@ public final class ProxyCommand {
       """;
 
   private static final Set<String> FLAGS = Set.of("trust-domain", "cert", "key", "ca-bundle",
+      "ca-endpoint", "token-file",
       "pem-reload-interval", "config", "inbound-target-port", "outbound-target",
       "listen-address", "admin-address", "inbound-port", "outbound-port", "admin-port",
       "min-tls-version", "handshake-timeout", "protocol-detection-timeout", "idle-timeout",
@@ -152,9 +168,10 @@ public final class ProxyCommand {
         TlsVersion.parse(flags.getOrDefault("min-tls-version", "1.3")), Duration.ofHours(1),
         Clock.systemUTC());
     ProxySettings.Builder builder = ProxySettings.builder(trustDomain).tls(tls)
-        .certificates(new PemFilesCertificateSource(Path.of(required(flags, "cert")),
-            Path.of(required(flags, "key")), Path.of(required(flags, "ca-bundle")),
-            duration(flags, "pem-reload-interval").orElse(Duration.ofSeconds(10))));
+        .certificates(flags.containsKey("ca-endpoint") ? caSource(flags)
+            : new PemFilesCertificateSource(Path.of(required(flags, "cert")),
+                Path.of(required(flags, "key")), Path.of(required(flags, "ca-bundle")),
+                duration(flags, "pem-reload-interval").orElse(Duration.ofSeconds(10))));
     if (flags.containsKey("config")) {
       builder.sidecarConfig(SidecarConfigJson.read(Path.of(flags.get("config"))));
     }
@@ -175,6 +192,27 @@ public final class ProxyCommand {
       builder.workerThreads(integer(flags, "worker-threads"));
     }
     return builder.build();
+  }
+
+  /** Certificates from the operator's CA; the mounted bundle verifies the operator itself. */
+  private static CertificateSource caSource(Map<String, String> flags) {
+    Path bundle = Path.of(required(flags, "ca-bundle"));
+    IdentityClient client = new IdentityClient(URI.create(flags.get("ca-endpoint")),
+        Path.of(required(flags, "token-file")), () -> {
+          try {
+            return Pem.parseCertificates(Files.readString(bundle));
+          } catch (IOException | IllegalArgumentException e) {
+            LOG.warn("cannot read the trust bundle {}: {}", bundle, e.getMessage());
+            return List.of();
+          }
+        }, KeyType.ECDSA_P256);
+    return new CaCertificateSource(client, new IdentityRenewer.Listener() {
+      @Override
+      public void renewed(IssuedIdentity identity) {}
+
+      @Override
+      public void failed(IdentityException error, Duration retryIn) {}
+    });
   }
 
   private static OriginalDestinationResolver resolver(Map<String, String> flags, String flag,
