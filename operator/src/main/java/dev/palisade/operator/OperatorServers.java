@@ -32,6 +32,8 @@ public final class OperatorServers implements AutoCloseable {
   private static final int SIGNING_THREADS = 8;
   private static final int SIGNING_QUEUE = 64;
 
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final CaRegistry cas;
   private final ServingCertificate serving;
@@ -81,6 +83,9 @@ public final class OperatorServers implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    if (closed.getAndSet(true)) {
+      return;
+    }
     expiryRefresh.shutdownNow();
     https.close();
     admin.close();

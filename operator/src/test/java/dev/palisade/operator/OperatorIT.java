@@ -4,17 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.palisade.api.v1alpha1.TrustDomain;
-import dev.palisade.api.v1alpha1.TrustDomainSpec;
 import dev.palisade.common.pki.Csrs;
 import dev.palisade.common.pki.KeyType;
 import dev.palisade.common.pki.Pem;
 import dev.palisade.operator.http.Json;
 import dev.palisade.testing.CommandLine;
-import dev.palisade.testing.ControlPlane;
 import dev.palisade.testing.Openssl;
+import dev.palisade.testing.OperatorStack;
 import dev.palisade.testing.OperatorServiceAccount;
-import dev.palisade.testing.PalisadeApi;
 import dev.palisade.testing.PrometheusText;
 import dev.palisade.testing.TrustingRoot;
 import dev.palisade.testing.Workloads;
@@ -24,7 +21,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -40,42 +36,22 @@ import org.junit.jupiter.api.Test;
 class OperatorIT {
 
   private static final String TRUST_DOMAIN = "operator.it";
+  private static OperatorStack stack;
   private static KubernetesClient admin;
-  private static KubernetesClient operatorClient;
   private static OperatorServers servers;
-  private static PalisadeOperator operator;
   private static Workloads workloads;
 
   @BeforeAll
   static void start() {
-    ControlPlane controlPlane = ControlPlane.get();
-    admin = controlPlane.adminClient();
-    PalisadeApi.install(admin);
-    operatorClient = OperatorServiceAccount.client(controlPlane);
-    OperatorConfig config = new OperatorConfig(OperatorServiceAccount.NAMESPACE,
-        OperatorServiceAccount.NAME, "palisade-operator", TRUST_DOMAIN, Duration.ofMinutes(1),
-        false, 0, 0);
-    servers = new OperatorServers(operatorClient, config, Clock.systemUTC());
-    operator = new PalisadeOperator(operatorClient, new PalisadeOperator.Settings(
-        config.namespace(), config.bundlePropagation(), false), Clock.systemUTC());
-    operator.start();
-    workloads = new Workloads(controlPlane, admin, "operator-it");
-    TrustDomain td = new TrustDomain();
-    td.getMetadata().setName("operator-it");
-    td.setSpec(new TrustDomainSpec());
-    td.getSpec().trustDomain = TRUST_DOMAIN;
-    td.getSpec().root = new TrustDomainSpec.RootSource();
-    td.getSpec().root.generate = new TrustDomainSpec.GeneratedRoot();
-    admin.resource(td).forceConflicts().serverSideApply();
+    stack = new OperatorStack(TRUST_DOMAIN, "operator-it");
+    admin = stack.admin;
+    servers = stack.servers;
+    workloads = stack.workloads;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    workloads.releaseAll();
-    operator.close();
-    servers.close();
-    operatorClient.close();
-    admin.close();
+    stack.close();
   }
 
   @Test

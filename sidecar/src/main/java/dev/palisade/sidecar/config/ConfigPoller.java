@@ -1,0 +1,173 @@
+package dev.palisade.sidecar.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.palisade.common.config.ConfigDocument;
+import dev.palisade.common.policy.SidecarConfig;
+import dev.palisade.common.time.Backoff;
+import dev.palisade.sidecar.tls.TlsMaterial;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Long-polls the operator's {@code GET /v1/config} with this sidecar's own certificate and hands
+ * every new configuration to {@code apply}. When the operator is unreachable or refuses, the
+ * configuration in force stays in force (nothing is applied) and the loop retries with backoff:
+ * the contract of docs/config-service.md.
+ */
+public final class ConfigPoller implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ConfigPoller.class);
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  private static final Duration DEFAULT_POLL = Duration.ofSeconds(30);
+
+  private final URI configUri;
+  private final Supplier<Optional<TlsMaterial>> identity;
+  private final Consumer<SidecarConfig> apply;
+  private final Backoff backoff;
+  private final SplittableRandom random = new SplittableRandom();
+  private volatile boolean closed;
+  private volatile int consecutiveFailures;
+  private Thread loop;
+
+  /**
+   * @param server e.g. {@code https://palisade-operator.palisade-system.svc}
+   * @param identity the sidecar's current certificate, key and trust bundle, if it has one yet
+   */
+  public ConfigPoller(URI server, String podName, Supplier<Optional<TlsMaterial>> identity,
+      Consumer<SidecarConfig> apply, Backoff backoff) {
+    this.configUri = server.resolve("/v1/config?pod="
+        + URLEncoder.encode(podName, StandardCharsets.UTF_8));
+    this.identity = identity;
+    this.apply = apply;
+    this.backoff = backoff;
+  }
+
+  public ConfigPoller start() {
+    loop = Thread.ofVirtual().name("config-poller").start(this::run);
+    return this;
+  }
+
+  private void run() {
+    String version = null;
+    Duration poll = DEFAULT_POLL;
+    int failures = 0;
+    while (!closed) {
+      Duration retryIn = null;
+      try {
+        Optional<TlsMaterial> material = identity.get();
+        if (material.isEmpty()) {
+          retryIn = backoff.delay(failures++, random); // no certificate yet: nothing to show
+        } else {
+          HttpResponse<String> answer = get(material.get(), version, poll);
+          if (answer.statusCode() == 200) {
+            ConfigDocument document = JSON.readValue(answer.body(), ConfigDocument.class);
+            if (!document.version().equals(version)) {
+              apply.accept(document.toSidecarConfig());
+              version = document.version();
+            }
+            poll = Duration.ofSeconds(Math.max(1, document.pollTimeoutSeconds()));
+            failures = 0;
+          } else if (answer.statusCode() != 304) {
+            LOG.warn("the config service answered {}: {}; keeping config {}", answer.statusCode(),
+                answer.body(), version);
+            retryIn = answer.headers().firstValue("Retry-After").map(ConfigPoller::seconds)
+                .orElseGet(() -> backoff.delay(0, random));
+            failures++;
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("the config service is unreachable ({}); keeping config {}", e.toString(), version);
+        retryIn = backoff.delay(failures++, random);
+      } catch (InterruptedException e) {
+        return;
+      }
+      consecutiveFailures = failures;
+      if (retryIn != null && !closed) {
+        try {
+          Thread.sleep(retryIn); // backoff between attempts, not synchronisation
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+  }
+
+  /** Failed attempts since the last answer, for readiness and tests. */
+  public int consecutiveFailures() {
+    return consecutiveFailures;
+  }
+
+  private HttpResponse<String> get(TlsMaterial material, String version, Duration poll)
+      throws IOException, InterruptedException {
+    URI uri = version == null ? configUri : URI.create(configUri + "&version=" + version);
+    try (HttpClient http = HttpClient.newBuilder().sslContext(sslContext(material))
+        .connectTimeout(Duration.ofSeconds(10)).build()) {
+      return http.send(HttpRequest.newBuilder(uri).timeout(poll.plusSeconds(15)).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+    }
+  }
+
+  /** Our certificate as the client identity; the mesh's bundle to verify the operator. */
+  private static SSLContext sslContext(TlsMaterial material) {
+    try {
+      char[] password = new char[0];
+      KeyStore keys = KeyStore.getInstance("PKCS12");
+      keys.load(null, null);
+      keys.setKeyEntry("workload", material.key(), password,
+          material.chain().toArray(X509Certificate[]::new));
+      KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(
+          KeyManagerFactory.getDefaultAlgorithm());
+      keyManagers.init(keys, password);
+      KeyStore roots = KeyStore.getInstance("PKCS12");
+      roots.load(null, null);
+      int i = 0;
+      for (X509Certificate root : material.trustBundle()) {
+        roots.setCertificateEntry("root-" + i++, root);
+      }
+      TrustManagerFactory trust = TrustManagerFactory.getInstance(
+          TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(roots);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(keyManagers.getKeyManagers(), trust.getTrustManagers(), null);
+      return context;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("cannot build the client TLS context: " + e.getMessage(), e);
+    }
+  }
+
+  private static Duration seconds(String value) {
+    try {
+      return Duration.ofSeconds(Long.parseLong(value.strip()));
+    } catch (NumberFormatException e) {
+      return Duration.ofSeconds(1);
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    if (loop != null) {
+      loop.interrupt();
+    }
+  }
+}
