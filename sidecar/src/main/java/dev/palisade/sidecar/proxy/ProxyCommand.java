@@ -2,6 +2,9 @@ package dev.palisade.sidecar.proxy;
 
 import dev.palisade.common.pki.KeyType;
 import dev.palisade.common.pki.Pem;
+import dev.palisade.common.time.Backoff;
+import dev.palisade.sidecar.config.ConfigPoller;
+import dev.palisade.sidecar.tls.TlsContexts;
 import dev.palisade.common.time.KubeDuration;
 import dev.palisade.sidecar.config.SidecarConfigJson;
 import dev.palisade.sidecar.identity.CaCertificateSource;
@@ -50,6 +53,9 @@ public final class ProxyCommand {
         --ca-endpoint, --token-file  instead of --cert/--key: obtain and renew the certificate
                                   from the operator's /v1/certificates with the projected
                                   ServiceAccount token (--ca-bundle verifies the operator)
+        --config-endpoint, --pod-name  instead of --config: long-poll the operator's /v1/config
+                                  (e.g. https://palisade-operator.palisade-system.svc) for
+                                  this pod's policy; the last one stays in force if it is gone
         --pem-reload-interval     how often the PEM files are checked for changes (10s)
         --config                  inbound/outbound policy as JSON (default: STRICT, no rules)
         --inbound-target-port     relay every inbound connection to 127.0.0.1:<port>
@@ -66,7 +72,7 @@ public final class ProxyCommand {
       """;
 
   private static final Set<String> FLAGS = Set.of("trust-domain", "cert", "key", "ca-bundle",
-      "ca-endpoint", "token-file",
+      "ca-endpoint", "token-file", "config-endpoint", "pod-name",
       "pem-reload-interval", "config", "inbound-target-port", "outbound-target",
       "listen-address", "admin-address", "inbound-port", "outbound-port", "admin-port",
       "min-tls-version", "handshake-timeout", "protocol-detection-timeout", "idle-timeout",
@@ -107,8 +113,17 @@ public final class ProxyCommand {
       LOG.error("the proxy could not start: {}", e.toString(), e);
       return 1;
     }
+    ConfigPoller poller = invocation.configEndpoint() == null ? null
+        : new ConfigPoller(invocation.configEndpoint(), invocation.podName(),
+            () -> runtime.tls().current().map(TlsContexts::material), runtime::updateConfig,
+            new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30))).start();
     // SIGTERM (the kubelet stopping the pod): drain like POST /shutdown, then let the JVM exit.
-    Thread hook = Thread.ofPlatform().unstarted(runtime::close);
+    Thread hook = Thread.ofPlatform().unstarted(() -> {
+      if (poller != null) {
+        poller.close();
+      }
+      runtime.close();
+    });
     Runtime.getRuntime().addShutdownHook(hook);
     runtime.terminated().join();
     try {
@@ -121,14 +136,17 @@ public final class ProxyCommand {
 
   /** What the flags ask for. */
   record Invocation(ProxySettings settings, OriginalDestinationResolver inbound,
-      OriginalDestinationResolver outbound) {
+      OriginalDestinationResolver outbound, URI configEndpoint, String podName) {
 
     static Invocation parse(String[] args, OriginalDestinationResolver redirected)
         throws IOException {
       Map<String, String> flags = parseFlags(args);
+      URI configEndpoint = flags.containsKey("config-endpoint")
+          ? URI.create(flags.get("config-endpoint")) : null;
       return new Invocation(settingsFrom(flags),
           resolver(flags, "inbound-target-port", redirected, ProxyCommand::inboundTarget),
-          resolver(flags, "outbound-target", redirected, ProxyCommand::outboundTarget));
+          resolver(flags, "outbound-target", redirected, ProxyCommand::outboundTarget),
+          configEndpoint, configEndpoint == null ? null : required(flags, "pod-name"));
     }
 
     ProxyRuntime start() throws InterruptedException {
