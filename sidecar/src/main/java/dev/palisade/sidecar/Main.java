@@ -1,6 +1,7 @@
 package dev.palisade.sidecar;
 
 import dev.palisade.sidecar.intercept.InitCommand;
+import dev.palisade.sidecar.intercept.RedirectedDestinations;
 import dev.palisade.sidecar.proxy.ProxyCommand;
 import java.util.Arrays;
 
@@ -19,9 +20,9 @@ public final class Main {
     String[] rest = args.length > 0 ? Arrays.copyOfRange(args, 1, args.length) : args;
     int exit = switch (args.length > 0 ? args[0] : "") {
       case "init" -> InitCommand.run(rest);
-      // Standalone for now (PEM files, a fixed app port, a static policy file); the identity
-      // client, the config long-poll and SO_ORIGINAL_DST under NIO are wired next (docs/sidecar.md).
-      case "proxy" -> ProxyCommand.run(rest);
+      // Destinations come from SO_ORIGINAL_DST (iptables REDIRECT) unless --inbound-target-port
+      // / --outbound-target fix them; the JVM needs --add-exports java.base/sun.nio.ch=ALL-UNNAMED.
+      case "proxy" -> ProxyCommand.run(rest, new RedirectedDestinations());
       default -> {
         System.err.print(USAGE);
         yield 2;

@@ -5,7 +5,9 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -50,6 +52,19 @@ public final class OriginalDestination {
   /** The original destination of the connection accepted on {@code channel}. */
   public static InetSocketAddress of(EpollSocketChannel channel) throws SocketException {
     return of(channel.fd().intValue());
+  }
+
+  /**
+   * The original destination of the connection accepted on {@code channel}, for the transports
+   * the proxy uses: epoll, or NIO (which needs {@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED}).
+   */
+  public static InetSocketAddress of(Channel channel) throws SocketException {
+    return switch (channel) {
+      case EpollSocketChannel epoll -> of(epoll);
+      case NioSocketChannel nio -> of(NioFileDescriptor.of(nio));
+      default -> throw new SocketException(
+          "cannot read the socket of a " + channel.getClass().getSimpleName());
+    };
   }
 
   /**

@@ -95,10 +95,12 @@ class InterceptionIT {
     assertThat(init(podB, "--exclude-inbound-ports", "2222,3333").orThrow())
         .startsWith("palisade init: applied with iptables-restore --noflush:\n");
 
-    // Pod A: proxy on IPv4 sockets; its outbound listener only on loopback, where REDIRECT sends
+    // Pod A: proxy on IPv4 sockets and Netty NIO (the real proxy's transport, whose file
+    // descriptors need sun.nio.ch exported); its outbound listener only on loopback, where REDIRECT sends
     // locally generated connections. Its rules come with the Outbound tests.
     start(podA, "proxy-a", NetworkNamespace.as(PROXY_UID, jvm.command(StandInProxy.class.getName(),
-        List.of("-Djava.net.preferIPv4Stack=true"),
+        List.of("-Djava.net.preferIPv4Stack=true", "-Dstandin.transport=nio",
+            "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED"),
         "inbound=0.0.0.0:15006", "outbound=127.0.0.1:15001", "admin=0.0.0.0:15020")), 3);
   }
 

@@ -9,7 +9,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.Channel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
@@ -26,15 +28,18 @@ public final class StandInProxy {
   private StandInProxy() {}
 
   public static void main(String[] args) throws Exception {
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+    // -Dstandin.transport=nio exercises the NIO path the real proxy uses (NioFileDescriptor).
+    boolean nio = "nio".equals(System.getProperty("standin.transport"));
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
+        nio ? NioIoHandler.newFactory() : EpollIoHandler.newFactory());
     for (String spec : args) {
       StandIn.Listener listener = StandIn.Listener.parse(spec);
       new ServerBootstrap()
           .group(group)
-          .channel(EpollServerSocketChannel.class)
-          .childHandler(new ChannelInitializer<EpollSocketChannel>() {
+          .channel(nio ? NioServerSocketChannel.class : EpollServerSocketChannel.class)
+          .childHandler(new ChannelInitializer<Channel>() {
             @Override
-            protected void initChannel(EpollSocketChannel channel) {
+            protected void initChannel(Channel channel) {
               String reply;
               try {
                 InetSocketAddress destination = OriginalDestination.of(channel);
