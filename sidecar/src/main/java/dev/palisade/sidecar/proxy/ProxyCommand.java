@@ -140,7 +140,7 @@ public final class ProxyCommand {
 
     static Invocation parse(String[] args, OriginalDestinationResolver redirected)
         throws IOException {
-      Map<String, String> flags = parseFlags(args);
+      Map<String, String> flags = withEnvironmentDefaults(parseFlags(args), System.getenv());
       URI configEndpoint = flags.containsKey("config-endpoint")
           ? URI.create(flags.get("config-endpoint")) : null;
       return new Invocation(settingsFrom(flags),
@@ -152,6 +152,34 @@ public final class ProxyCommand {
     ProxyRuntime start() throws InterruptedException {
       return ProxyRuntime.start(settings, inbound, outbound);
     }
+  }
+
+  /**
+   * Flags the injected pod gives through its environment (operator/.../injection/SidecarSpec):
+   * a flag on the command line wins. With {@code PALISADE_OPERATOR_ENDPOINT} the certificate
+   * comes from the operator's CA and the policy from its config service.
+   */
+  static Map<String, String> withEnvironmentDefaults(Map<String, String> flags,
+      Map<String, String> env) {
+    Map<String, String> merged = new HashMap<>(flags);
+    java.util.function.BiConsumer<String, String> fromEnv = (flag, value) -> {
+      if (value != null && !value.isBlank()) {
+        merged.putIfAbsent(flag, value);
+      }
+    };
+    fromEnv.accept("trust-domain", env.get("PALISADE_TRUST_DOMAIN"));
+    fromEnv.accept("ca-bundle", env.get("PALISADE_TRUST_BUNDLE_FILE"));
+    String operator = env.get("PALISADE_OPERATOR_ENDPOINT");
+    if (operator != null && !operator.isBlank() && !flags.containsKey("cert")) {
+      String base = operator.endsWith("/") ? operator.substring(0, operator.length() - 1) : operator;
+      fromEnv.accept("ca-endpoint", base + "/v1/certificates");
+      fromEnv.accept("token-file", env.get("PALISADE_TOKEN_FILE"));
+      if (!flags.containsKey("config")) {
+        fromEnv.accept("config-endpoint", base);
+        fromEnv.accept("pod-name", env.get("POD_NAME"));
+      }
+    }
+    return merged;
   }
 
   static Map<String, String> parseFlags(String[] args) {
