@@ -96,7 +96,7 @@ class SidecarConfigPollerIT {
       stack.servers.close(); // the operator goes away
       // The poller fails and retries, again and again; nothing replaces the configuration in force.
       // A long-poll held when the server stops may only end at its read timeout (poll + 15 s).
-    await("poller notices").atMost(Duration.ofSeconds(150))
+      await("poller notices").atMost(Duration.ofSeconds(150))
           .until(() -> poller.consecutiveFailures() >= 3);
       assertThat(applied).hasSize(before);
       assertThat(applied.getLast()).isSameAs(inForce);
