@@ -60,11 +60,10 @@ class OperatorIT {
     workloads.serviceAccount("checkout");
     var pod = workloads.pod("checkout-0", "checkout");
     String token = workloads.token(pod, "palisade");
-    String bundle = admin.configMaps().inNamespace(OperatorServiceAccount.NAMESPACE)
-        .withName("palisade-trust-bundle").get().getData().get("ca.crt");
-    X509Certificate root = Pem.parseCertificates(bundle).stream()
-        .filter(c -> c.getSubjectX500Principal().getName().contains("O=" + TRUST_DOMAIN))
-        .findFirst().orElseThrow();
+    X509Certificate root = await("our root published").atMost(Duration.ofSeconds(60))
+        .until(() -> stack.bundle().stream()
+            .filter(c -> c.getSubjectX500Principal().getName().contains("O=" + TRUST_DOMAIN))
+            .findFirst(), java.util.Optional::isPresent).orElseThrow();
 
     HttpResponse<String> response;
     try (HttpClient https = HttpClient.newBuilder().sslContext(TrustingRoot.sslContext(root))
@@ -118,9 +117,9 @@ class OperatorIT {
     var pod = workloads.pod("payments-0", "payments");
     java.nio.file.Path token = java.nio.file.Files.createTempFile("token", "");
     java.nio.file.Files.writeString(token, workloads.token(pod, "palisade"));
-    List<X509Certificate> bundle = Pem.parseCertificates(admin.configMaps()
-        .inNamespace(OperatorServiceAccount.NAMESPACE).withName("palisade-trust-bundle").get()
-        .getData().get("ca.crt"));
+    List<X509Certificate> bundle = await("our root published").atMost(Duration.ofSeconds(60))
+        .until(stack::bundle, roots -> roots.stream().anyMatch(
+            c -> c.getSubjectX500Principal().getName().contains("O=" + TRUST_DOMAIN)));
 
     var client = new dev.palisade.sidecar.identity.IdentityClient(
         URI.create("https://localhost:" + servers.httpsPort() + "/v1/certificates"), token,

@@ -48,8 +48,10 @@ public final class OperatorStack implements AutoCloseable {
 
   /** The published trust bundle (every trust domain's roots). */
   public List<X509Certificate> bundle() {
-    return Pem.parseCertificates(admin.configMaps().inNamespace(OperatorServiceAccount.NAMESPACE)
-        .withName("palisade-trust-bundle").get().getData().get("ca.crt"));
+    var configMap = admin.configMaps().inNamespace(OperatorServiceAccount.NAMESPACE)
+        .withName("palisade-trust-bundle").get();
+    return configMap == null ? List.of()  // not published yet
+        : Pem.parseCertificates(configMap.getData().get("ca.crt"));
   }
 
   public String https(String path) {
