@@ -6,7 +6,6 @@ import java.security.GeneralSecurityException;
 import java.security.Provider;
 import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
@@ -183,10 +182,5 @@ public final class X509Profiles {
     } catch (java.io.IOException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  static X509Certificate parse(byte[] der) throws CertificateException {
-    return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
-        .generateCertificate(new java.io.ByteArrayInputStream(der));
   }
 }

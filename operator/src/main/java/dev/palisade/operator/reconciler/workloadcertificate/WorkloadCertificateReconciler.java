@@ -84,8 +84,9 @@ public class WorkloadCertificateReconciler implements Reconciler<WorkloadCertifi
     }
     String secretName = certificate.getSpec().secretName;
     Optional<Secret> existing = context.getSecondaryResource(Secret.class, "certificate-secrets");
-    Secret unmanaged = context.getClient().secrets().inNamespace(namespace).withName(secretName).get();
-    if (existing.isEmpty() && unmanaged != null) {
+    // Only a Secret without our label needs a lookup: ours is in the informer's cache.
+    if (existing.isEmpty()
+        && context.getClient().secrets().inNamespace(namespace).withName(secretName).get() != null) {
       return notReady(certificate, "SecretNotOwned", "Secret " + secretName + " exists and is not"
           + " managed by Palisade; choose another spec.secretName or delete that Secret");
     }
@@ -154,14 +155,11 @@ public class WorkloadCertificateReconciler implements Reconciler<WorkloadCertifi
     return status;
   }
 
-  private static CaRegistry caRegistry(Context<WorkloadCertificate> context, Clock clock) {
+  /** The CA Secrets as the event source that woke us saw them. */
+  private CaRegistry caRegistry(Context<WorkloadCertificate> context) {
     var secrets = (InformerEventSource<Secret, WorkloadCertificate>) context.eventSourceRetriever()
         .getEventSourceFor(Secret.class, "ca-secrets");
     return new CaRegistry(() -> secrets.list().toList(), clock);
-  }
-
-  private CaRegistry caRegistry(Context<WorkloadCertificate> context) {
-    return caRegistry(context, clock);
   }
 
   /**
