@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two "pods" as network namespaces joined by a veth pair, each with the real {@code init} rules
- * and the real proxy running as uid 1337: an unmodified client in pod A reaches the app in pod B
+ * and the real proxy running as uid 1337: an unmodified client (curl) in pod A reaches the app in pod B
  * by B's IP and port, and pod B's own metrics prove the bytes crossed as mutual TLS.
  */
 class MeshInNamespacesIT {
@@ -72,11 +73,11 @@ class MeshInNamespacesIT {
     write("config-b.json", "{\"version\": \"1\"}"); // STRICT, no rules
 
     // Pod B: the app (root, plain TCP on 8080), its rules, its proxy.
-    podB.start(jvm.command(StandInApp.class.getName(), "app=0.0.0.0:8080"),
+    podB.start(jvm.command(StandInApp.class.getName(), "--http", "app=0.0.0.0:8080"),
         jvm.dir().resolve("app-b.log"));
     init(podB);
     proxy(podB, "b", SERVER);
-    // Pod A: its rules and its proxy; the client is plain bash.
+    // Pod A: its rules and its proxy; the client is plain curl.
     init(podA);
     proxy(podA, "a", CLIENT);
   }
@@ -91,18 +92,31 @@ class MeshInNamespacesIT {
   void anUnmodifiedClientReachesTheOtherPodOverMutualTls() {
     double before = metric(podB, "palisade_tls_handshakes_total{direction=\"inbound\",reason=\"none\",result=\"success\"}");
 
-    String client = "exec 3<>/dev/tcp/" + B + "/8080 || exit 7; IFS= read -r -t 10 line <&3;"
-        + " printf '%s' \"$line\"";
-    Result reply = podA.exec("timeout", "20", "bash", "-c", client);
+    Result reply = podA.exec("curl", "-sS", "--max-time", "20", "http://" + B + ":8080/");
 
     assertThat(reply.exitCode()).as(reply.stderr()).isZero();
     // The app saw the connection arrive from its own proxy on loopback, at its own port.
-    assertThat(reply.stdout()).isEqualTo("app 127.0.0.1:8080");
+    assertThat(reply.stdout().strip()).isEqualTo("app 127.0.0.1:8080");
     await("B's proxy counted the mTLS handshake").atMost(Duration.ofSeconds(30)).until(() ->
         metric(podB, "palisade_tls_handshakes_total{direction=\"inbound\",reason=\"none\",result=\"success\"}")
             > before);
     assertThat(metric(podA, "palisade_tls_handshakes_total{direction=\"outbound\",reason=\"none\",result=\"success\"}"))
         .as("A's proxy originated it").isPositive();
+  }
+
+  @Test
+  void aLargeUploadCrossesIntact() throws Exception {
+    byte[] body = new byte[4 * 1024 * 1024];
+    ThreadLocalRandom.current().nextBytes(body);
+    Path upload = jvm.dir().resolve("upload.bin");
+    Files.write(upload, body);
+    String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+
+    Result reply = podA.exec("curl", "-sS", "--max-time", "30", "--data-binary", "@" + upload,
+        "http://" + B + ":8080/upload");
+
+    assertThat(reply.exitCode()).as(reply.stderr()).isZero();
+    assertThat(reply.stdout().strip()).as("SHA-256 the app computed").isEqualTo(expected);
   }
 
   @Test
