@@ -9,9 +9,9 @@ import dev.palisade.common.pki.KeyType;
 import dev.palisade.common.pki.Pem;
 import dev.palisade.common.pki.X509Profiles;
 import dev.palisade.common.spiffe.WorkloadIdentity;
-import dev.palisade.sidecar.Main;
 import dev.palisade.sidecar.testing.NetworkNamespace;
 import dev.palisade.sidecar.testing.NetworkNamespace.Result;
+import dev.palisade.sidecar.testing.ProxyDistribution;
 import dev.palisade.sidecar.testing.StandInApp;
 import dev.palisade.sidecar.testing.TestJvm;
 import java.io.IOException;
@@ -49,6 +49,7 @@ class MeshInNamespacesIT {
   private static final List<NetworkNamespace> pods = new ArrayList<>();
   private static final Thread cleanupOnExit = new Thread(MeshInNamespacesIT::cleanUp, "mesh-it-cleanup");
   private static TestJvm jvm;
+  private static ProxyDistribution proxyDistribution;
   private static NetworkNamespace podA;
   private static NetworkNamespace podB;
 
@@ -59,6 +60,8 @@ class MeshInNamespacesIT {
     assumeTrue(probe.succeeded(), () -> "network namespaces cannot be created here: " + probe.stderr());
     Runtime.getRuntime().addShutdownHook(cleanupOnExit);
     jvm = TestJvm.copyOfTestClasspath();
+    // The packaged sidecar, launcher and JVM flags included, as the pod's containers run it.
+    proxyDistribution = ProxyDistribution.built().copyInto(jvm.dir());
 
     podA = pod("pal-ma-" + SUFFIX);
     podB = pod("pal-mb-" + SUFFIX);
@@ -134,10 +137,7 @@ class MeshInNamespacesIT {
   }
 
   private static void proxy(NetworkNamespace pod, String name, WorkloadIdentity identity) {
-    List<String> command = NetworkNamespace.as(PROXY_UID, jvm.command(Main.class.getName(),
-        List.of("--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--sun-misc-unsafe-memory-access=allow"),
-        "proxy", "--trust-domain=" + TRUST_DOMAIN,
+    List<String> command = NetworkNamespace.as(PROXY_UID, proxyDistribution.command("proxy", "--trust-domain=" + TRUST_DOMAIN,
         "--cert=" + jvm.dir().resolve(name + ".crt"), "--key=" + jvm.dir().resolve(name + ".key"),
         "--ca-bundle=" + jvm.dir().resolve("ca.crt"),
         "--config=" + jvm.dir().resolve("config-" + name + ".json")));
@@ -185,7 +185,7 @@ class MeshInNamespacesIT {
   }
 
   private static void init(NetworkNamespace pod) {
-    assertThat(pod.exec(jvm.command(Main.class.getName(), "init")).orThrow())
+    assertThat(pod.exec(proxyDistribution.command("init")).orThrow())
         .startsWith("palisade init: applied");
   }
 
