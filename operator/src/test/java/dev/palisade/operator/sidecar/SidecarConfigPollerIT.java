@@ -71,12 +71,18 @@ class SidecarConfigPollerIT {
     }, java.util.Objects::nonNull);
     TlsMaterial material = new TlsMaterial(identity.chain(), identity.key(), identity.trustBundle());
     List<SidecarConfig> applied = new CopyOnWriteArrayList<>();
+    List<List<java.security.cert.X509Certificate>> bundles = new CopyOnWriteArrayList<>();
 
     try (ConfigPoller poller = new ConfigPoller(URI.create(stack.https("/")), "orders-0",
-        () -> Optional.of(material), applied::add,
+        () -> Optional.of(material), update -> {
+          bundles.add(update.trustBundle());
+          applied.add(update.config());
+        },
         new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1))).start()) {
       await("first configuration").atMost(Duration.ofSeconds(60)).until(() -> !applied.isEmpty());
       assertThat(applied.getLast().inbound().rules()).isEmpty();
+      assertThat(bundles.getLast()).as("the trust bundle comes with the configuration")
+          .isEqualTo(stack.bundle());
 
       AccessPolicy policy = new AccessPolicy();
       policy.getMetadata().setName("orders-callers");

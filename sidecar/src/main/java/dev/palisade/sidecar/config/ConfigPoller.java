@@ -3,6 +3,7 @@ package dev.palisade.sidecar.config;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.palisade.common.config.ConfigDocument;
+import dev.palisade.common.pki.Pem;
 import dev.palisade.common.policy.SidecarConfig;
 import dev.palisade.common.time.Backoff;
 import dev.palisade.sidecar.tls.TlsMaterial;
@@ -13,17 +14,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +39,7 @@ public final class ConfigPoller implements AutoCloseable {
 
   private final URI configUri;
   private final Supplier<Optional<TlsMaterial>> identity;
-  private final Consumer<SidecarConfig> apply;
+  private final Consumer<Update> apply;
   private final Backoff backoff;
   private final SplittableRandom random = new SplittableRandom();
   private volatile boolean closed;
@@ -50,11 +47,27 @@ public final class ConfigPoller implements AutoCloseable {
   private Thread loop;
 
   /**
+   * A configuration as delivered: the policy to enforce and the trust bundle to verify peers
+   * with (it changes during a root rotation, before any certificate does).
+   */
+  public record Update(SidecarConfig config, List<X509Certificate> trustBundle) {
+    public Update {
+      trustBundle = List.copyOf(trustBundle);
+    }
+
+    static Update of(ConfigDocument document) {
+      String bundle = document.trustBundle();
+      return new Update(document.toSidecarConfig(),
+          bundle == null || bundle.isBlank() ? List.of() : Pem.parseCertificates(bundle));
+    }
+  }
+
+  /**
    * @param server e.g. {@code https://palisade-operator.palisade-system.svc}
    * @param identity the sidecar's current certificate, key and trust bundle, if it has one yet
    */
   public ConfigPoller(URI server, String podName, Supplier<Optional<TlsMaterial>> identity,
-      Consumer<SidecarConfig> apply, Backoff backoff) {
+      Consumer<Update> apply, Backoff backoff) {
     this.configUri = server.resolve("/v1/config?pod="
         + URLEncoder.encode(podName, StandardCharsets.UTF_8));
     this.identity = identity;
@@ -82,7 +95,7 @@ public final class ConfigPoller implements AutoCloseable {
           if (answer.statusCode() == 200) {
             ConfigDocument document = JSON.readValue(answer.body(), ConfigDocument.class);
             if (!document.version().equals(version)) {
-              apply.accept(document.toSidecarConfig());
+              apply.accept(Update.of(document));
               version = document.version();
             }
             poll = Duration.ofSeconds(Math.max(1, document.pollTimeoutSeconds()));
@@ -120,38 +133,10 @@ public final class ConfigPoller implements AutoCloseable {
   private HttpResponse<String> get(TlsMaterial material, String version, Duration poll)
       throws IOException, InterruptedException {
     URI uri = version == null ? configUri : URI.create(configUri + "&version=" + version);
-    try (HttpClient http = HttpClient.newBuilder().sslContext(sslContext(material))
+    try (HttpClient http = HttpClient.newBuilder().sslContext(OperatorTls.clientContext(material))
         .connectTimeout(Duration.ofSeconds(10)).build()) {
       return http.send(HttpRequest.newBuilder(uri).timeout(poll.plusSeconds(15)).GET().build(),
           HttpResponse.BodyHandlers.ofString());
-    }
-  }
-
-  /** Our certificate as the client identity; the mesh's bundle to verify the operator. */
-  private static SSLContext sslContext(TlsMaterial material) {
-    try {
-      char[] password = new char[0];
-      KeyStore keys = KeyStore.getInstance("PKCS12");
-      keys.load(null, null);
-      keys.setKeyEntry("workload", material.key(), password,
-          material.chain().toArray(X509Certificate[]::new));
-      KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(
-          KeyManagerFactory.getDefaultAlgorithm());
-      keyManagers.init(keys, password);
-      KeyStore roots = KeyStore.getInstance("PKCS12");
-      roots.load(null, null);
-      int i = 0;
-      for (X509Certificate root : material.trustBundle()) {
-        roots.setCertificateEntry("root-" + i++, root);
-      }
-      TrustManagerFactory trust = TrustManagerFactory.getInstance(
-          TrustManagerFactory.getDefaultAlgorithm());
-      trust.init(roots);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(keyManagers.getKeyManagers(), trust.getTrustManagers(), null);
-      return context;
-    } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalStateException("cannot build the client TLS context: " + e.getMessage(), e);
     }
   }
 

@@ -32,7 +32,19 @@ public final class CaCertificateSource implements CertificateSource {
 
   @Override
   public void start(TlsMaterialSink sink) {
-    renewer = new IdentityRenewer(fetcher, identity -> publish(sink, identity), listener,
+    renewer = new IdentityRenewer(fetcher, identity -> publish(sink, identity),
+        new IdentityRenewer.Listener() {
+          @Override
+          public void renewed(IssuedIdentity identity) {
+            listener.renewed(identity);
+          }
+
+          @Override
+          public void failed(IdentityException error, Duration retryIn) {
+            sink.sourceFailed(); // counted as a failed renewal; the old certificate serves on
+            listener.failed(error, retryIn);
+          }
+        },
         Clock.systemUTC(), new SplittableRandom(), BACKOFF,
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("identity-renewal").daemon().factory()));

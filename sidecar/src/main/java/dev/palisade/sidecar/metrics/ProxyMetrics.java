@@ -12,11 +12,13 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.snapshots.Unit;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The sidecar's Prometheus metrics, with exactly the names of the public contract
@@ -50,6 +52,7 @@ public final class ProxyMetrics implements TlsMaterialHolder.Listener {
   private final Map<String, Counter> inboundDecisions = new java.util.HashMap<>();
   private final Counter renewalSuccesses;
   private final Counter renewalFailures;
+  private final AtomicReference<X509Certificate> lastLeaf = new AtomicReference<>();
   private final AtomicLong certificateExpiry = new AtomicLong(-1);
 
   public ProxyMetrics() {
@@ -171,17 +174,19 @@ public final class ProxyMetrics implements TlsMaterialHolder.Listener {
     return transmitted.get(direction);
   }
 
-  /**
-   * A renewal attempt that produced no material (the CA refused or was unreachable); refused
-   * material is counted by the holder's callback already.
-   */
-  public void renewalFailed() {
+  /** A renewal attempt that produced no material (the CA refused or was unreachable). */
+  @Override
+  public void sourceFailed() {
     renewalFailures.increment();
   }
 
+  /** A new certificate counts as a renewal; the same one with a new trust bundle does not. */
   @Override
   public void installed(TlsContexts contexts) {
-    renewalSuccesses.increment();
+    X509Certificate leaf = contexts.material().leaf();
+    if (!leaf.equals(lastLeaf.getAndSet(leaf))) {
+      renewalSuccesses.increment();
+    }
     certificateExpiry.set(contexts.material().notAfter().getEpochSecond());
   }
 

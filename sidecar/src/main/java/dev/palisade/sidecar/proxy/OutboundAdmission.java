@@ -18,15 +18,17 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides how an outbound connection leaves the pod: to a mesh destination (the outbound policy
- * names the identity it must present) over mTLS, checked to be exactly that identity; to any
- * other destination in plaintext, or not at all when the policy requires mTLS. The
- * application's bytes are not read until the upstream is admitted.
+ * Decides how an outbound connection leaves the pod, once its {@link OutboundRoute} is known (at
+ * once from the static policy, or when the operator's destination lookup answers): to a mesh
+ * destination over mTLS, checked to present one of the identities allowed for it; to any other
+ * destination in plaintext, or not at all when the policy requires mTLS; and not at all when
+ * nobody can say which. The application's bytes are not read until the upstream is admitted.
  */
 final class OutboundAdmission extends ChannelInboundHandlerAdapter {
 
@@ -35,13 +37,15 @@ final class OutboundAdmission extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(OutboundAdmission.class);
 
   /** Everything an outbound connection is decided by, fixed when it is accepted. */
-  record Context(InetSocketAddress destination, Optional<SpiffeId> expected, boolean requireMtls,
-      TlsMaterialHolder tls, ProxyMetrics metrics, Upstreams upstreams, Duration idleTimeout) {}
+  record Context(InetSocketAddress destination, CompletableFuture<OutboundRoute> route,
+      boolean requireMtls, TlsMaterialHolder tls, ProxyMetrics metrics, Upstreams upstreams,
+      Duration idleTimeout) {}
 
   private final Context context;
   private final AdmissionRecord record;
   private ChannelHandlerContext ctx;
   private Channel upstream;
+  private OutboundRoute.Meshed meshed;
 
   OutboundAdmission(Context context, AdmissionRecord record) {
     this.context = context;
@@ -56,29 +60,52 @@ final class OutboundAdmission extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     ctx.fireChannelActive();
-    if (context.expected().isPresent()) {
-      Optional<TlsContexts> contexts = context.tls().current();
-      if (contexts.isEmpty()) {
-        LOG.warn("outbound to {} needs mTLS but no certificate is loaded yet; closing",
-            context.destination());
-        ctx.close();
-        return;
+    context.route().whenComplete((route, error) -> {
+      OutboundRoute decided = route != null ? route
+          : new OutboundRoute.Unknown(String.valueOf(error));
+      if (ctx.executor().inEventLoop()) {
+        decide(decided);
+      } else {
+        ctx.executor().execute(() -> decide(decided));
       }
-      connect(channel -> {
-        SslHandler tls = contexts.get().client().newHandler(channel.alloc(),
-            context.destination().getHostString(), context.destination().getPort());
-        tls.setHandshakeTimeoutMillis(0); // AdmissionDeadline times the whole admission
-        channel.pipeline().addLast(InboundAdmission.TLS, tls);
-        channel.pipeline().addLast(ServerIdentityCheck.NAME, new ServerIdentityCheck());
-        channel.pipeline().addLast(RelayHandler.NAME, relay());
-      });
-    } else if (context.requireMtls()) {
-      refuse(HandshakeFailure.PLAINTEXT_REJECTED, context.destination()
-          + " is not in the mesh and the outbound policy requires mTLS");
-    } else {
-      record.plaintext(PlaintextReason.NOT_MESHED);
-      connect(channel -> channel.pipeline().addLast(RelayHandler.NAME, relay()));
+    });
+  }
+
+  private void decide(OutboundRoute route) {
+    if (!ctx.channel().isActive()) {
+      return; // the application left, or the deadline closed it, while the lookup ran
     }
+    switch (route) {
+      case OutboundRoute.Meshed mesh -> originateMtls(mesh);
+      case OutboundRoute.NotMeshed notMeshed when context.requireMtls() ->
+          refuse(HandshakeFailure.PLAINTEXT_REJECTED, context.destination() + " is not in the"
+              + " mesh (" + notMeshed.reason() + ") and the outbound policy requires mTLS");
+      case OutboundRoute.NotMeshed notMeshed -> {
+        record.plaintext(PlaintextReason.NOT_MESHED);
+        connect(channel -> channel.pipeline().addLast(RelayHandler.NAME, relay()));
+      }
+      case OutboundRoute.Unknown unknown -> refuse(HandshakeFailure.DESTINATION_UNKNOWN,
+          "cannot tell whether " + context.destination() + " is in the mesh: " + unknown.detail());
+    }
+  }
+
+  private void originateMtls(OutboundRoute.Meshed mesh) {
+    Optional<TlsContexts> contexts = context.tls().current();
+    if (contexts.isEmpty()) {
+      LOG.warn("outbound to {} needs mTLS but no certificate is loaded yet; closing",
+          context.destination());
+      ctx.close();
+      return;
+    }
+    meshed = mesh;
+    connect(channel -> {
+      SslHandler tls = contexts.get().client().newHandler(channel.alloc(),
+          context.destination().getHostString(), context.destination().getPort());
+      tls.setHandshakeTimeoutMillis(0); // AdmissionDeadline times the whole admission
+      channel.pipeline().addLast(InboundAdmission.TLS, tls);
+      channel.pipeline().addLast(ServerIdentityCheck.NAME, new ServerIdentityCheck());
+      channel.pipeline().addLast(RelayHandler.NAME, relay());
+    });
   }
 
   private RelayHandler relay() {
@@ -112,12 +139,12 @@ final class OutboundAdmission extends ChannelInboundHandlerAdapter {
       refuse(HandshakeFailures.classify(done.cause()), HandshakeFailures.describe(done.cause()));
       return;
     }
-    SpiffeId expected = context.expected().orElseThrow();
     try {
       SpiffeId peer = PeerIdentities.of(tls);
-      if (!peer.equals(expected)) {
+      if (!meshed.identities().contains(peer)) {
+        meshed.onMismatch().run();
         refuse(HandshakeFailure.IDENTITY_MISMATCH, context.destination() + " presented " + peer
-            + " but must be " + expected);
+            + " but must be one of " + meshed.identities());
         return;
       }
     } catch (PeerRejectedException e) {

@@ -3,6 +3,7 @@ package dev.palisade.sidecar.proxy;
 import dev.palisade.common.policy.OutboundPolicy;
 import dev.palisade.common.policy.SidecarConfig;
 import dev.palisade.common.spiffe.SpiffeId;
+import dev.palisade.sidecar.config.DestinationLookup;
 import dev.palisade.sidecar.metrics.Direction;
 import dev.palisade.sidecar.metrics.ProxyMetrics;
 import dev.palisade.sidecar.tls.TlsMaterialHolder;
@@ -11,6 +12,9 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import java.net.InetSocketAddress;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,10 +31,11 @@ final class OutboundInitializer extends ChannelInitializer<SocketChannel> {
   private final ProxyMetrics metrics;
   private final Upstreams upstreams;
   private final ConnectionTracker tracker;
+  private final Optional<DestinationLookup> destinations;
 
   OutboundInitializer(ProxySettings settings, Supplier<SidecarConfig> config,
       OriginalDestinationResolver resolver, TlsMaterialHolder tls, ProxyMetrics metrics,
-      Upstreams upstreams, ConnectionTracker tracker) {
+      Upstreams upstreams, ConnectionTracker tracker, Optional<DestinationLookup> destinations) {
     this.settings = settings;
     this.config = config;
     this.resolver = resolver;
@@ -38,6 +43,7 @@ final class OutboundInitializer extends ChannelInitializer<SocketChannel> {
     this.metrics = metrics;
     this.upstreams = upstreams;
     this.tracker = tracker;
+    this.destinations = destinations;
   }
 
   @Override
@@ -64,16 +70,45 @@ final class OutboundInitializer extends ChannelInitializer<SocketChannel> {
       return;
     }
     OutboundPolicy policy = config.get().outbound();
-    Optional<SpiffeId> expected = policy.expectedIdentity(
-        destination.getAddress().getHostAddress(), destination.getPort());
     AdmissionRecord record = new AdmissionRecord(metrics, Direction.OUTBOUND);
     ChannelPipeline pipeline = channel.pipeline();
     pipeline.addLast(AdmissionDeadline.NAME,
         new AdmissionDeadline(settings.handshakeTimeout(), record));
     pipeline.addLast(OutboundAdmission.NAME, new OutboundAdmission(new OutboundAdmission.Context(
-        destination, expected, policy.requireMtls(), tls, metrics, upstreams,
+        destination, route(policy, destination), policy.requireMtls(), tls, metrics, upstreams,
         settings.idleTimeout()), record));
     pipeline.addLast(RelayHandler.NAME,
         new RelayHandler(metrics.transmittedBytes(Direction.OUTBOUND)));
+  }
+
+  /** The static policy first; then the operator, if there is one to ask; else not meshed. */
+  private CompletableFuture<OutboundRoute> route(OutboundPolicy policy,
+      InetSocketAddress destination) {
+    String ip = destination.getAddress().getHostAddress();
+    int port = destination.getPort();
+    Optional<SpiffeId> listed = policy.expectedIdentity(ip, port);
+    if (listed.isPresent()) {
+      return CompletableFuture.completedFuture(
+          new OutboundRoute.Meshed(Set.of(listed.get()), () -> { }));
+    }
+    if (destinations.isEmpty()) {
+      return CompletableFuture.completedFuture(new OutboundRoute.NotMeshed("not_listed"));
+    }
+    DestinationLookup lookup = destinations.get();
+    return lookup.lookup(ip, port).handle((answer, error) -> {
+      if (error != null) {
+        return new OutboundRoute.Unknown(error.getMessage());
+      }
+      if (!answer.meshed()) {
+        return new OutboundRoute.NotMeshed(answer.reason());
+      }
+      try {
+        return new OutboundRoute.Meshed(answer.identities().stream().map(SpiffeId::parse)
+            .collect(Collectors.toSet()), () -> lookup.stale(ip, port));
+      } catch (IllegalArgumentException e) {
+        return new OutboundRoute.Unknown("the operator named an invalid identity: "
+            + e.getMessage());
+      }
+    });
   }
 }

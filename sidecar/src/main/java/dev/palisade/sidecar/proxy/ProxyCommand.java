@@ -12,7 +12,11 @@ import dev.palisade.sidecar.identity.IdentityClient;
 import dev.palisade.sidecar.identity.IdentityException;
 import dev.palisade.sidecar.identity.IdentityRenewer;
 import dev.palisade.sidecar.identity.IssuedIdentity;
+import dev.palisade.common.policy.InboundPolicy;
+import dev.palisade.common.policy.OutboundPolicy;
+import dev.palisade.common.policy.SidecarConfig;
 import dev.palisade.sidecar.tls.CertificateSource;
+import dev.palisade.sidecar.tls.InvalidTlsMaterialException;
 import dev.palisade.sidecar.tls.PemFilesCertificateSource;
 import dev.palisade.sidecar.tls.TlsSettings.TlsVersion;
 import dev.palisade.sidecar.tls.TlsSettings;
@@ -103,9 +107,9 @@ public final class ProxyCommand {
     } catch (IllegalArgumentException | IOException e) {
       return usage(System.err, e.getMessage());
     }
-    ProxyRuntime runtime;
+    RunningProxy proxy;
     try {
-      runtime = invocation.start();
+      proxy = invocation.start();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return 1;
@@ -113,19 +117,10 @@ public final class ProxyCommand {
       LOG.error("the proxy could not start: {}", e.toString(), e);
       return 1;
     }
-    ConfigPoller poller = invocation.configEndpoint() == null ? null
-        : new ConfigPoller(invocation.configEndpoint(), invocation.podName(),
-            () -> runtime.tls().current().map(TlsContexts::material), runtime::updateConfig,
-            new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30))).start();
     // SIGTERM (the kubelet stopping the pod): drain like POST /shutdown, then let the JVM exit.
-    Thread hook = Thread.ofPlatform().unstarted(() -> {
-      if (poller != null) {
-        poller.close();
-      }
-      runtime.close();
-    });
+    Thread hook = Thread.ofPlatform().unstarted(proxy::close);
     Runtime.getRuntime().addShutdownHook(hook);
-    runtime.terminated().join();
+    proxy.runtime().terminated().join();
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException e) {
@@ -133,6 +128,45 @@ public final class ProxyCommand {
     }
     return 0;
   }
+
+  /**
+   * Starts the proxy the flags describe, exactly as {@link #run} does, and returns it running:
+   * for embedding it (tests against a real operator).
+   *
+   * @throws IllegalArgumentException for bad flags
+   */
+  public static RunningProxy start(String[] args, OriginalDestinationResolver redirected)
+      throws IOException, InterruptedException {
+    return Invocation.parse(args, redirected).start();
+  }
+
+  /** A started proxy and, when an operator configures it, its config poller. */
+  public record RunningProxy(ProxyRuntime runtime, ConfigPoller poller) implements AutoCloseable {
+    @Override
+    public void close() {
+      if (poller != null) {
+        poller.close();
+      }
+      runtime.close();
+    }
+  }
+
+  /** The trust bundle first, so that the configuration that makes the proxy ready has it. */
+  private static void apply(ProxyRuntime runtime, ConfigPoller.Update update) {
+    try {
+      runtime.tls().updateTrustBundle(update.trustBundle());
+    } catch (InvalidTlsMaterialException e) {
+      LOG.error("the config service's trust bundle is unusable; keeping ours: {}", e.getMessage());
+    }
+    runtime.updateConfig(update.config());
+  }
+
+  /**
+   * Until the operator's first configuration: STRICT inbound, and no outbound plaintext (the
+   * proxy is not ready then, so the app has not started; this is belt and braces).
+   */
+  static final SidecarConfig AWAITING_OPERATOR = new SidecarConfig("awaiting-operator",
+      InboundPolicy.strictDefault(), new OutboundPolicy(Map.of(), true));
 
   /** What the flags ask for. */
   record Invocation(ProxySettings settings, OriginalDestinationResolver inbound,
@@ -149,8 +183,14 @@ public final class ProxyCommand {
           configEndpoint, configEndpoint == null ? null : required(flags, "pod-name"));
     }
 
-    ProxyRuntime start() throws InterruptedException {
-      return ProxyRuntime.start(settings, inbound, outbound);
+    RunningProxy start() throws InterruptedException {
+      ProxyRuntime runtime = ProxyRuntime.start(settings, inbound, outbound);
+      ConfigPoller poller = configEndpoint == null ? null
+          : new ConfigPoller(configEndpoint, podName,
+              () -> runtime.tls().current().map(TlsContexts::material),
+              update -> apply(runtime, update),
+              new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30))).start();
+      return new RunningProxy(runtime, poller);
     }
   }
 
@@ -220,6 +260,8 @@ public final class ProxyCommand {
                 duration(flags, "pem-reload-interval").orElse(Duration.ofSeconds(10))));
     if (flags.containsKey("config")) {
       builder.sidecarConfig(SidecarConfigJson.read(Path.of(flags.get("config"))));
+    } else if (flags.containsKey("config-endpoint")) {
+      builder.operator(URI.create(flags.get("config-endpoint"))).sidecarConfig(AWAITING_OPERATOR);
     }
     address(flags, "listen-address").ifPresent(builder::listenAddress);
     address(flags, "admin-address").ifPresent(builder::adminAddress);

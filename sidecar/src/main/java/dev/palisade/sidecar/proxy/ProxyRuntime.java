@@ -3,8 +3,11 @@ package dev.palisade.sidecar.proxy;
 import dev.palisade.common.policy.SidecarConfig;
 import dev.palisade.sidecar.admin.AdminEndpoints;
 import dev.palisade.sidecar.admin.AdminServer;
+import dev.palisade.sidecar.config.DestinationLookup;
+import dev.palisade.sidecar.config.OperatorDestinations;
 import dev.palisade.sidecar.metrics.ProxyMetrics;
 import dev.palisade.sidecar.tls.BoringSsl;
+import dev.palisade.sidecar.tls.TlsContexts;
 import dev.palisade.sidecar.tls.TlsMaterialHolder;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -14,7 +17,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -39,6 +44,8 @@ public final class ProxyRuntime implements AdminEndpoints, AutoCloseable {
   private final TlsMaterialHolder tls;
   private final AtomicReference<SidecarConfig> config;
   private final ConnectionTracker tracker;
+  private final Optional<DestinationLookup> destinations;
+  private volatile boolean configured;
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final AtomicBoolean shuttingDown = new AtomicBoolean();
@@ -53,6 +60,11 @@ public final class ProxyRuntime implements AdminEndpoints, AutoCloseable {
     this.tls = new TlsMaterialHolder(settings.tls(), metrics);
     this.config = new AtomicReference<>(settings.sidecarConfig());
     this.tracker = new ConnectionTracker(metrics);
+    this.destinations = Optional.ofNullable(settings.operator()).map(operator ->
+        new OperatorDestinations(operator, () -> tls.current().map(TlsContexts::material),
+            Clock.systemUTC()));
+    // With an operator, the configuration it sends is the one to enforce: not ready before it.
+    this.configured = settings.operator() == null;
     Transport transport = settings.transport();
     this.boss = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
     this.workers = new MultiThreadIoEventLoopGroup(settings.eventLoopThreads(),
@@ -89,7 +101,7 @@ public final class ProxyRuntime implements AdminEndpoints, AutoCloseable {
     inbound = listen(transport, settings.inboundBind(), new InboundInitializer(settings,
         config::get, inboundDestinations, tls, metrics, upstreams, tracker));
     outbound = listen(transport, settings.outboundBind(), new OutboundInitializer(settings,
-        config::get, outboundDestinations, tls, metrics, upstreams, tracker));
+        config::get, outboundDestinations, tls, metrics, upstreams, tracker, destinations));
     admin = AdminServer.start(boss, workers, transport.serverChannel(), settings.adminBind(),
         this);
     LOG.info("listening: inbound {}, outbound {}, admin {} ({} transport)",
@@ -135,13 +147,19 @@ public final class ProxyRuntime implements AdminEndpoints, AutoCloseable {
   /** Replaces the policy for connections accepted from now on. */
   public void updateConfig(SidecarConfig next) {
     config.set(next);
+    configured = true;
     LOG.info("sidecar config version {} in effect", next.version());
   }
 
+  /**
+   * Ready when it can do its job: a certificate loaded, the listeners bound, and, when an operator
+   * configures it, its first configuration received (an app must never start behind a proxy
+   * enforcing a configuration nobody gave it).
+   */
   @Override
   public boolean ready() {
-    return tls.isLoaded() && inbound != null && inbound.isActive() && outbound != null
-        && outbound.isActive() && !shuttingDown.get();
+    return tls.isLoaded() && configured && inbound != null && inbound.isActive()
+        && outbound != null && outbound.isActive() && !shuttingDown.get();
   }
 
   @Override
@@ -180,6 +198,7 @@ public final class ProxyRuntime implements AdminEndpoints, AutoCloseable {
         tracker.closeAll().awaitUninterruptibly(EVENT_LOOP_STOP.toMillis());
       }
       settings.certificates().close();
+      destinations.ifPresent(DestinationLookup::close);
       admin.close();
     } catch (Exception e) {
       LOG.error("error while shutting down", e);

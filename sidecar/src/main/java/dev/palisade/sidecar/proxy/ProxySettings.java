@@ -5,6 +5,7 @@ import dev.palisade.sidecar.tls.CertificateSource;
 import dev.palisade.sidecar.tls.TlsSettings;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -26,6 +27,10 @@ import java.util.Objects;
  * @param drainTimeout how long {@code /shutdown} waits for connections to finish
  * @param workerThreads event loops for connections (0: one per available processor)
  * @param transport the socket transport (NIO; see {@link Transport} for why not epoll)
+ * @param operator the operator's config service (e.g. {@code https://palisade-operator.
+ *     palisade-system.svc}): outbound destinations the static policy does not list are looked up
+ *     there, and the proxy is ready only once a configuration has arrived from it; null when
+ *     running on a static policy alone
  */
 public record ProxySettings(
     InetAddress listenAddress, int inboundPort, int outboundPort,
@@ -40,7 +45,8 @@ public record ProxySettings(
     Duration connectTimeout,
     Duration drainTimeout,
     int workerThreads,
-    Transport transport) {
+    Transport transport,
+    URI operator) {
 
   public static final int INBOUND_PORT = 15006;
   public static final int OUTBOUND_PORT = 15001;
@@ -97,6 +103,7 @@ public record ProxySettings(
     private Duration drainTimeout = Duration.ofSeconds(5);
     private int workerThreads;
     private Transport transport = Transport.NIO;
+    private URI operator;
 
     private Builder(TlsSettings tls) {
       this.tls = tls;
@@ -196,11 +203,16 @@ public record ProxySettings(
       return this;
     }
 
+    public Builder operator(URI value) {
+      operator = value;
+      return this;
+    }
+
     public ProxySettings build() {
       return new ProxySettings(listenAddress, inboundPort, outboundPort, adminAddress, adminPort,
           applicationAddress, tls, sidecarConfig, certificates, handshakeTimeout,
           protocolDetectionTimeout, idleTimeout, connectTimeout, drainTimeout, workerThreads,
-          transport);
+          transport, operator);
     }
   }
 }

@@ -29,6 +29,12 @@ public enum HandshakeFailure {
   HANDSHAKE_TIMEOUT,
   /** Authenticated (or, where allowed, plaintext) but an AccessPolicy refuses it. */
   POLICY_DENIED,
+  /**
+   * Outbound: whether the destination is in the mesh is unknown (the operator cannot be asked
+   * and there is no earlier answer); refused rather than risk sending plaintext to a meshed
+   * server.
+   */
+  DESTINATION_UNKNOWN,
   /** Anything else: malformed TLS, nothing in common to negotiate, peer gone mid-handshake. */
   PROTOCOL_ERROR;
 

@@ -1,6 +1,8 @@
 package dev.palisade.sidecar.tls;
 
 import dev.palisade.common.pki.Fingerprints;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -18,6 +20,9 @@ public final class TlsMaterialHolder implements TlsMaterialSink {
     void installed(TlsContexts contexts);
 
     void rejected(TlsMaterial material, InvalidTlsMaterialException error);
+
+    /** The certificate source tried and got nothing; the material in force stays. */
+    default void sourceFailed() {}
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(TlsMaterialHolder.class);
@@ -33,7 +38,7 @@ public final class TlsMaterialHolder implements TlsMaterialSink {
   }
 
   @Override
-  public void publish(TlsMaterial material) throws InvalidTlsMaterialException {
+  public synchronized void publish(TlsMaterial material) throws InvalidTlsMaterialException {
     TlsContexts next;
     try {
       next = TlsContexts.build(material, settings);
@@ -48,6 +53,29 @@ public final class TlsMaterialHolder implements TlsMaterialSink {
     LOG.info("serving {} (sha256 {}) until {}", next.identity(),
         Fingerprints.sha256(material.leaf()), material.notAfter());
     listener.installed(next);
+  }
+
+  @Override
+  public void sourceFailed() {
+    listener.sourceFailed();
+  }
+
+  /**
+   * Verifies peers with {@code roots} from now on, keeping the certificate: the config service
+   * pushes a new bundle as soon as a root rotation starts, long before this sidecar's next
+   * renewal. Nothing happens before the first certificate (it brings a bundle of its own) or
+   * when the bundle is unchanged or empty.
+   */
+  public synchronized void updateTrustBundle(List<X509Certificate> roots)
+      throws InvalidTlsMaterialException {
+    TlsContexts serving = current.get();
+    if (serving == null || roots.isEmpty()
+        || serving.material().trustBundle().equals(roots)) {
+      return;
+    }
+    TlsMaterial material = serving.material();
+    LOG.info("trust bundle changed: {} roots", roots.size());
+    publish(new TlsMaterial(material.chain(), material.key(), roots));
   }
 
   /** The contexts for a new connection; empty until the first material is installed. */

@@ -12,4 +12,10 @@ public interface TlsMaterialSink {
    * @throws InvalidTlsMaterialException if it is unusable; the previous material stays in place
    */
   void publish(TlsMaterial material) throws InvalidTlsMaterialException;
+
+  /**
+   * The source tried to obtain new material and could not (the CA refused or was unreachable);
+   * it will try again, and the material in force stays. Counted as a failed renewal.
+   */
+  default void sourceFailed() {}
 }

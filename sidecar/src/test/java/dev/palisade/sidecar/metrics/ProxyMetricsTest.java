@@ -3,7 +3,10 @@ package dev.palisade.sidecar.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.palisade.sidecar.testing.Metrics;
+import dev.palisade.sidecar.testing.TestCa;
 import dev.palisade.sidecar.tls.HandshakeFailure;
+import dev.palisade.sidecar.tls.TlsMaterialHolder;
+import dev.palisade.sidecar.tls.TlsSettings;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -62,7 +65,7 @@ class ProxyMetricsTest {
     metrics.connectionOpened(Direction.OUTBOUND);
     metrics.connectionClosed(Direction.OUTBOUND);
     metrics.transmittedBytes(Direction.INBOUND).increment(42);
-    metrics.renewalFailed();
+    metrics.sourceFailed();
     String scrape = metrics.scrape();
 
     assertThat(Metrics.value(scrape, "palisade_tls_handshakes_total",
@@ -87,5 +90,19 @@ class ProxyMetricsTest {
         Map.of("result", "failure"))).isEqualTo(1);
     assertThat(Metrics.value(scrape, "palisade_certificate_expiry_timestamp_seconds", Map.of()))
         .isNaN();
+  }
+
+  @Test
+  void aNewCertificateIsARenewalAndANewBundleForTheSameOneIsNot() throws Exception {
+    TestCa ca = TestCa.create("cluster.local");
+    TlsMaterialHolder holder = new TlsMaterialHolder(TlsSettings.defaults("cluster.local"),
+        metrics);
+    holder.publish(ca.material("shop", "cart"));
+    holder.updateTrustBundle(java.util.List.of(ca.rootCertificate(),
+        TestCa.create("cluster.local").rootCertificate()));
+    holder.publish(ca.material("shop", "cart"));
+
+    assertThat(Metrics.value(metrics.scrape(), "palisade_certificate_renewals_total",
+        Map.of("result", "success"))).isEqualTo(2);
   }
 }

@@ -51,6 +51,26 @@ class AdminIT {
   }
 
   @Test
+  void withAnOperatorReadyOnlyOnceItsFirstConfigurationHasArrived() throws Exception {
+    // Nothing listens on port 1: the configuration can only come from updateConfig here.
+    try (ProxyRuntime runtime = ProxyRuntime.start(ProxySettings.builder("cluster.local")
+            .ephemeral(InetAddress.getLoopbackAddress())
+            .workerThreads(1)
+            .operator(java.net.URI.create("https://127.0.0.1:1"))
+            .build(),
+        FixedDestinationResolver.localPort(1), FixedDestinationResolver.localPort(1))) {
+      runtime.tls().publish(CA.material("shop", "cart"));
+      assertThat(Metrics.get(runtime.adminAddress(), "/healthz/ready").statusCode())
+          .as("a certificate alone is not enough").isEqualTo(503);
+
+      runtime.updateConfig(SidecarConfig.defaults());
+
+      assertThat(Metrics.get(runtime.adminAddress(), "/healthz/ready").statusCode())
+          .isEqualTo(200);
+    }
+  }
+
+  @Test
   void adminRoutesRefuseWrongMethodsAndPaths() throws Exception {
     try (TestApp echo = TestApp.start(Behaviour.ECHO);
         ProxyRuntime runtime = start(echo, Duration.ofSeconds(5))) {

@@ -36,12 +36,12 @@ class ProxyCommandIT {
       Files.writeString(config, """
           {"inbound": {"defaultMode": "STRICT", "portModes": {"%d": "PERMISSIVE"}}}
           """.formatted(app.port()));
-      ProxyRuntime runtime = ProxyCommand.Invocation.parse(new String[] {
+      ProxyRuntime runtime = ProxyCommand.start(new String[] {
           "--trust-domain=cluster.local", "--cert=" + server.chain(), "--key=" + server.key(),
           "--ca-bundle=" + server.bundle(), "--config=" + config,
           "--inbound-target-port=" + app.port(), "--outbound-target=127.0.0.1:1",
           "--listen-address=127.0.0.1", "--admin-address=127.0.0.1", "--inbound-port=0",
-          "--outbound-port=0", "--admin-port=0", "--worker-threads=1"}, null).start();
+          "--outbound-port=0", "--admin-port=0", "--worker-threads=1"}, null).runtime();
       try {
         assertThat(Metrics.get(runtime.adminAddress(), "/healthz/ready").statusCode())
             .isEqualTo(200);

@@ -56,6 +56,30 @@ class TlsMaterialHolderTest {
   }
 
   @Test
+  void aNewTrustBundleKeepsTheCertificateAndIsUsedForNewConnections() throws Exception {
+    TestCa other = TestCa.create("cluster.local");
+    holder.updateTrustBundle(other.bundle());
+    assertThat(holder.isLoaded()).as("no bundle without a certificate").isFalse();
+
+    holder.publish(CA.material("shop", "cart"));
+    TlsContexts before = holder.current().orElseThrow();
+    List<java.security.cert.X509Certificate> both = List.of(CA.rootCertificate(),
+        other.rootCertificate());
+    holder.updateTrustBundle(both);
+    TlsContexts after = holder.current().orElseThrow();
+
+    assertThat(after).isNotSameAs(before);
+    assertThat(after.material().trustBundle()).isEqualTo(both);
+    assertThat(after.material().chain()).isEqualTo(before.material().chain());
+    assertThat(after.material().key()).isEqualTo(before.material().key());
+
+    holder.updateTrustBundle(both);
+    holder.updateTrustBundle(List.of());
+    assertThat(holder.current().orElseThrow()).as("unchanged or empty: nothing to do")
+        .isSameAs(after);
+  }
+
+  @Test
   void badMaterialIsRefusedWithAReasonAndTheLastGoodStays() throws Exception {
     holder.publish(CA.material("shop", "cart"));
     TlsContexts good = holder.current().orElseThrow();
