@@ -25,7 +25,7 @@ import java.util.Objects;
  * @param connectTimeout connecting to the application or the upstream
  * @param drainTimeout how long {@code /shutdown} waits for connections to finish
  * @param workerThreads event loops for connections (0: one per available processor)
- * @param transport the socket transport (NIO; see {@link Transport} for why not epoll)
+ * @param transport the socket transport (epoll where it loads, else NIO; see {@link Transport})
  */
 public record ProxySettings(
     InetAddress listenAddress, int inboundPort, int outboundPort,
@@ -96,7 +96,7 @@ public record ProxySettings(
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration drainTimeout = Duration.ofSeconds(5);
     private int workerThreads;
-    private Transport transport = Transport.NIO;
+    private Transport transport = Transport.defaultTransport();
 
     private Builder(TlsSettings tls) {
       this.tls = tls;
