@@ -72,7 +72,7 @@ public final class ProxyCommand {
         --handshake-timeout (10s), --protocol-detection-timeout (1s), --idle-timeout (1h),
         --connect-timeout (5s), --drain-timeout (5s)   durations such as 500ms, 10s, 1h
         --worker-threads          event loop threads (default: one per CPU)
-        --transport               nio (default) or epoll (see docs/sidecar.md before using it)
+        --transport               epoll (default on Linux) or nio (see docs/sidecar.md)
       """;
 
   private static final Set<String> FLAGS = Set.of("trust-domain", "cert", "key", "ca-bundle",

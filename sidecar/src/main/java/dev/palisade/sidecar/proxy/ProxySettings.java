@@ -26,7 +26,7 @@ import java.util.Objects;
  * @param connectTimeout connecting to the application or the upstream
  * @param drainTimeout how long {@code /shutdown} waits for connections to finish
  * @param workerThreads event loops for connections (0: one per available processor)
- * @param transport the socket transport (NIO; see {@link Transport} for why not epoll)
+ * @param transport the socket transport (epoll where it loads, else NIO; see {@link Transport})
  * @param operator the operator's config service (e.g. {@code https://palisade-operator.
  *     palisade-system.svc}): outbound destinations the static policy does not list are looked up
  *     there, and the proxy is ready only once a configuration has arrived from it; null when
@@ -102,7 +102,7 @@ public record ProxySettings(
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration drainTimeout = Duration.ofSeconds(5);
     private int workerThreads;
-    private Transport transport = Transport.NIO;
+    private Transport transport = Transport.defaultTransport();
     private URI operator;
 
     private Builder(TlsSettings tls) {

@@ -74,8 +74,9 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Turns reading on or off, unless input has ended: a read on a channel whose input is shut
-   * down fails in the epoll transport, which then closes the channel with data still queued.
+   * Turns reading on or off, unless input has ended: there is nothing more to read then, and in
+   * the epoll transport a read request on such a channel is an epoll_ctl call for nothing (the
+   * one that failed with ENOENT before {@link EpollReAddingIoHandler}).
    */
   void readWhile(boolean writable) {
     if (!inputEnded && self.isActive()

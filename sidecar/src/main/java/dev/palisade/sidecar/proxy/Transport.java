@@ -3,7 +3,6 @@ package dev.palisade.sidecar.proxy;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
@@ -13,15 +12,25 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import java.util.Locale;
 
 /**
- * The socket transport. NIO is the default: Netty 4.2's epoll transport (4.2.18 to 4.2.20 at
- * least) removes a socket from the epoll set when its interest set becomes empty but later
- * modifies it instead of re-adding it, so a connection that received a FIN (half-closed) fails
- * with {@code epoll_ctl(..) failed with error(-2)} as soon as a write has to wait; a half-closing
- * proxy hits that on every large response. Epoll stays selectable for when Netty fixes it.
- * Factories are created lazily so that the epoll classes are never initialised unless chosen.
+ * The socket transport: Netty's native epoll on Linux (the default where it loads), NIO
+ * elsewhere or on request.
+ *
+ * <p>Epoll runs through {@link EpollReAddingIoHandler}: Netty 4.2's own handler (4.2.18, still in
+ * 4.2.20) takes a socket out of the epoll set when its interest set becomes empty
+ * ({@code EPOLL_CTL_DEL}) but later changes it with {@code EPOLL_CTL_MOD} instead of adding it
+ * back, which fails with {@code epoll_ctl(..) failed with error(-2)}. A half-closed connection
+ * gets there every time (the peer's FIN clears EPOLLIN and EPOLLRDHUP), so the first write after
+ * it that has to wait for EPOLLOUT closed the channel and cut a large response short. The
+ * wrapper re-adds the socket. {@link #defaultTransport()} loads Netty's epoll native library to
+ * see whether it is available; the event loop factories are created only for the chosen one.
  */
 public enum Transport {
   NIO, EPOLL;
+
+  /** Epoll where Netty's native epoll transport loads (Linux), NIO elsewhere. */
+  public static Transport defaultTransport() {
+    return Epoll.isAvailable() ? EPOLL : NIO;
+  }
 
   public static Transport parse(String text) {
     Transport transport;
@@ -38,7 +47,7 @@ public enum Transport {
   }
 
   IoHandlerFactory ioHandlerFactory() {
-    return this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    return this == EPOLL ? EpollReAddingIoHandler.newFactory() : NioIoHandler.newFactory();
   }
 
   Class<? extends ServerChannel> serverChannel() {

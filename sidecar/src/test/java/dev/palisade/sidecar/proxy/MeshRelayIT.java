@@ -30,23 +30,29 @@ class MeshRelayIT {
   private static final TestCa CA = TestCa.create("cluster.local");
   private static TestApp echo;
   private static TestApp replyAfterEof;
+  private static TestApp largeReplyAfterEof;
   private static Mesh toEcho;
   private static Mesh toReplier;
+  private static Mesh toLargeReplier;
 
   @BeforeAll
   static void start() throws Exception {
     echo = TestApp.start(Behaviour.ECHO);
     replyAfterEof = TestApp.start(Behaviour.REPLY_AFTER_EOF);
+    largeReplyAfterEof = TestApp.start(Behaviour.LARGE_REPLY_AFTER_EOF);
     toEcho = Mesh.start(CA, echo.port(), InboundPolicy.strictDefault());
     toReplier = Mesh.start(CA, replyAfterEof.port(), InboundPolicy.strictDefault());
+    toLargeReplier = Mesh.start(CA, largeReplyAfterEof.port(), InboundPolicy.strictDefault());
   }
 
   @AfterAll
   static void stop() throws Exception {
     toEcho.close();
     toReplier.close();
+    toLargeReplier.close();
     echo.close();
     replyAfterEof.close();
+    largeReplyAfterEof.close();
   }
 
   @Test
@@ -125,6 +131,32 @@ class MeshRelayIT {
       client.shutdownOutput();
       assertThat(Clients.readToEnd(client))
           .isEqualTo("received " + request.length + " bytes sha256 " + digest + "\n");
+    }
+  }
+
+  /**
+   * The response starts only after the client's FIN has crossed both sidecars, and the client
+   * does not read at first, so the sidecars' writes to the half-closed legs have to wait: the
+   * case Netty 4.2's epoll transport failed (see {@link EpollReAddingIoHandler}).
+   */
+  @Test
+  void aLargeResponseAfterTheClientsHalfCloseArrivesWhole() throws Exception {
+    try (Socket client = toLargeReplier.connect()) {
+      Clients.write(client, "send it all");
+      client.shutdownOutput();
+      Thread.sleep(500);
+      MessageDigest received = MessageDigest.getInstance("SHA-256");
+      long total = 0;
+      InputStream in = client.getInputStream();
+      byte[] buffer = new byte[64 * 1024];
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        received.update(buffer, 0, n);
+        total += n;
+      }
+      assertThat(total).isEqualTo(TestApp.LARGE_REPLY_SIZE);
+      assertThat(received.digest())
+          .isEqualTo(MessageDigest.getInstance("SHA-256").digest(TestApp.largeReply()));
     }
   }
 

@@ -38,7 +38,7 @@ class ProxyCommandTest {
     assertThat(settings.handshakeTimeout()).isEqualTo(Duration.ofSeconds(2));
     assertThat(settings.idleTimeout()).isEqualTo(Duration.ofMinutes(30));
     assertThat(settings.listenAddress().getHostAddress()).isEqualTo("127.0.0.1");
-    assertThat(settings.transport()).isEqualTo(Transport.NIO);
+    assertThat(settings.transport()).isEqualTo(Transport.EPOLL);
     assertThat(invocation.inbound().resolve(null))
         .isEqualTo(Optional.of(new InetSocketAddress("127.0.0.1", 8080)));
     assertThat(invocation.outbound().resolve(null))

@@ -26,11 +26,25 @@ public final class TestApp implements AutoCloseable {
     ECHO,
     /** Reads until end of input, then answers "received N bytes sha256 H" and closes. */
     REPLY_AFTER_EOF,
+    /**
+     * Reads until end of input, then sends {@link #LARGE_REPLY_SIZE} bytes from
+     * {@link #largeReply()} and closes: a response that has to wait on a half-closed connection.
+     */
+    LARGE_REPLY_AFTER_EOF,
     /** Writes {@link #BANNER} at once and closes (for openssl s_client). */
     BANNER
   }
 
   public static final String BANNER = "hello from the application";
+
+  public static final int LARGE_REPLY_SIZE = 32 * 1024 * 1024;
+
+  /** What {@link Behaviour#LARGE_REPLY_AFTER_EOF} sends, the same every time. */
+  public static byte[] largeReply() {
+    byte[] reply = new byte[LARGE_REPLY_SIZE];
+    new java.util.SplittableRandom(9).nextBytes(reply);
+    return reply;
+  }
 
   /** What one connection sent us. */
   public record Received(long bytes, String sha256) {}
@@ -97,6 +111,8 @@ public final class TestApp implements AutoCloseable {
       if (behaviour == Behaviour.REPLY_AFTER_EOF) {
         out.write(("received " + total + " bytes sha256 " + digest + "\n")
             .getBytes(StandardCharsets.US_ASCII));
+      } else if (behaviour == Behaviour.LARGE_REPLY_AFTER_EOF) {
+        out.write(largeReply());
       }
       out.flush();
       socket.shutdownOutput();
