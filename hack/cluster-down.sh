@@ -4,8 +4,8 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 state=$(cluster_state_dir)
-for name in operator kube-apiserver etcd; do
-  pidfile="$state/$name.pid"
+for pidfile in "$state"/mesh/*.pid "$state/operator.pid" "$state/kube-apiserver.pid" "$state/etcd.pid"; do
+  name=$(basename "$pidfile" .pid)
   [ -f "$pidfile" ] || continue
   pid=$(cat "$pidfile")
   if kill "$pid" 2>/dev/null; then

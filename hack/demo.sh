@@ -96,6 +96,8 @@ awk 'n==0{print} /END CERTIFICATE/{n++}' "$scratch/checkout-chain.pem" >"$scratc
 awk 'n>=1{print} /END CERTIFICATE/{n++}' "$scratch/checkout-chain.pem" >"$scratch/checkout-int.pem"
 openssl verify -CAfile "$scratch/bundle.pem" -untrusted "$scratch/checkout-int.pem" "$scratch/checkout-leaf.pem"
 
+bash "$PALISADE_ROOT/hack/demo-mesh.sh"
+
 step "curl localhost:$DEMO_ADMIN_PORT/metrics | grep palisade_ca"
 curl -s "http://127.0.0.1:$DEMO_ADMIN_PORT/metrics" | grep -E '^palisade_ca_(certificates_issued_total|expiry)' | grep -v ' 0.0$'
 
@@ -122,6 +124,6 @@ Explore it:
   export KUBECONFIG=$KUBECONFIG PATH=$bin:\$PATH
   kubectl explain trustdomain.spec --recursive
   kubectl get td,wcert,mp,ap -A
-Operator log: $(cluster_state_dir)/logs/operator.log
+Operator log: $(cluster_state_dir)/logs/operator.log; proxies: $(cluster_state_dir)/logs/proxy-*.log
 Stop it all with: bash hack/cluster-down.sh   (add --purge to delete its state)
 TXT

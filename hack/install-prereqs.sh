@@ -17,6 +17,8 @@ declare -A packages=(
   [ip]=iproute2
   [ss]=iproute2
   [setpriv]=util-linux
+  # the demo's stand-in application behind a proxy (hack/demo-mesh.sh)
+  [python3]=python3
 )
 missing=()
 for cmd in "${!packages[@]}"; do
