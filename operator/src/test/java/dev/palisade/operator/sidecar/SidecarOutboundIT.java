@@ -5,16 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.palisade.common.pki.Pem;
 import dev.palisade.sidecar.proxy.ProxyCommand;
+import dev.palisade.sidecar.selfcheck.EchoServer;
 import dev.palisade.sidecar.proxy.ProxyCommand.RunningProxy;
 import dev.palisade.testing.OperatorStack;
 import dev.palisade.testing.PrometheusText;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -199,40 +196,5 @@ class SidecarOutboundIT {
     return text.lines().stream().filter(line -> line.startsWith(series + " "))
         .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1).strip()))
         .findFirst().orElse(0);
-  }
-
-  /** The application behind db's proxy: echoes until the client half-closes. */
-  private record EchoServer(ServerSocket socket) implements AutoCloseable {
-    static EchoServer start() throws IOException {
-      ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-      Thread.ofVirtual().start(() -> {
-        while (!socket.isClosed()) {
-          try {
-            Socket connection = socket.accept();
-            Thread.ofVirtual().start(() -> {
-              try (connection; InputStream in = connection.getInputStream();
-                  OutputStream out = connection.getOutputStream()) {
-                in.transferTo(out);
-                connection.shutdownOutput();
-              } catch (IOException e) {
-                // the test sees the difference
-              }
-            });
-          } catch (IOException e) {
-            return;
-          }
-        }
-      });
-      return new EchoServer(socket);
-    }
-
-    int port() {
-      return socket.getLocalPort();
-    }
-
-    @Override
-    public void close() throws IOException {
-      socket.close();
-    }
   }
 }

@@ -14,11 +14,8 @@ import dev.palisade.sidecar.proxy.ProxySettings;
 import dev.palisade.sidecar.tls.InvalidTlsMaterialException;
 import dev.palisade.sidecar.tls.TlsMaterial;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -165,44 +162,6 @@ public final class SelfCheckCommand {
       return new TlsMaterial(List.of(X509Profiles.workload(keys.getPublic(), identity, issuer,
           Instant.now(), Duration.ofHours(1)), issuer.certificate()), keys.getPrivate(),
           List.of(root.certificate()));
-    }
-  }
-
-  /** Echoes each connection until the client half-closes, then half-closes back. */
-  private record EchoServer(ServerSocket socket) implements AutoCloseable {
-
-    static EchoServer start() throws IOException {
-      ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-      Thread.ofVirtual().start(() -> {
-        while (!socket.isClosed()) {
-          try {
-            Socket connection = socket.accept();
-            Thread.ofVirtual().start(() -> echo(connection));
-          } catch (IOException e) {
-            return; // closed
-          }
-        }
-      });
-      return new EchoServer(socket);
-    }
-
-    private static void echo(Socket connection) {
-      try (connection; InputStream in = connection.getInputStream();
-          OutputStream out = connection.getOutputStream()) {
-        in.transferTo(out);
-        connection.shutdownOutput();
-      } catch (IOException e) {
-        // the client sees the difference
-      }
-    }
-
-    int port() {
-      return socket.getLocalPort();
-    }
-
-    @Override
-    public void close() throws IOException {
-      socket.close();
     }
   }
 }

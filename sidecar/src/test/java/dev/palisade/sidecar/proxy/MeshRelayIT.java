@@ -144,7 +144,10 @@ class MeshRelayIT {
     try (Socket client = toLargeReplier.connect()) {
       Clients.write(client, "send it all");
       client.shutdownOutput();
-      Thread.sleep(500);
+      // Not reading until the response is crossing: the sidecars' writes then have to wait.
+      await("the response is on its way").atMost(Duration.ofSeconds(30)).until(() ->
+          toLargeReplier.b.metric("palisade_transmitted_bytes_total",
+              Map.of("direction", "inbound")) >= 1024 * 1024);
       MessageDigest received = MessageDigest.getInstance("SHA-256");
       long total = 0;
       InputStream in = client.getInputStream();

@@ -51,6 +51,7 @@ class TransportHalfCloseTest {
   void aLargeResponseAfterTheClientsHalfCloseArrivesWhole(Transport transport) throws Exception {
     group = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
     CompletableFuture<Throwable> failure = new CompletableFuture<>();
+    CompletableFuture<Void> writing = new CompletableFuture<>();
     Channel server = new ServerBootstrap()
         .group(group)
         .channel(transport.serverChannel())
@@ -58,7 +59,7 @@ class TransportHalfCloseTest {
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel channel) {
-            channel.pipeline().addLast(new RespondAfterEndOfInput(failure));
+            channel.pipeline().addLast(new RespondAfterEndOfInput(failure, writing));
           }
         })
         .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
@@ -67,8 +68,9 @@ class TransportHalfCloseTest {
       client.connect(server.localAddress());
       client.getOutputStream().write("request".getBytes());
       client.shutdownOutput();
-      // Not reading yet: the response must queue in Netty, so its write waits for EPOLLOUT.
-      Thread.sleep(300);
+      // Not reading until the server has started its write: with a 64 KiB receive buffer the
+      // response must queue in Netty, so the write waits for EPOLLOUT.
+      writing.get(30, TimeUnit.SECONDS);
       long total = 0;
       InputStream in = client.getInputStream();
       byte[] buffer = new byte[64 * 1024];
@@ -93,9 +95,11 @@ class TransportHalfCloseTest {
   /** Waits for the end of input, lets the event loop settle, then writes the response. */
   private static final class RespondAfterEndOfInput extends ChannelInboundHandlerAdapter {
     private final CompletableFuture<Throwable> failure;
+    private final CompletableFuture<Void> writing;
 
-    RespondAfterEndOfInput(CompletableFuture<Throwable> failure) {
+    RespondAfterEndOfInput(CompletableFuture<Throwable> failure, CompletableFuture<Void> writing) {
       this.failure = failure;
+      this.writing = writing;
     }
 
     @Override
@@ -115,6 +119,7 @@ class TransportHalfCloseTest {
               ctx.close();
             }
           });
+          writing.complete(null);
         }, 50, TimeUnit.MILLISECONDS);
       }
       ctx.fireUserEventTriggered(evt);
