@@ -5,80 +5,52 @@ import dev.palisade.common.policy.SidecarConfig;
 import dev.palisade.common.spiffe.SpiffeId;
 import dev.palisade.sidecar.config.DestinationLookup;
 import dev.palisade.sidecar.metrics.Direction;
-import dev.palisade.sidecar.metrics.ProxyMetrics;
-import dev.palisade.sidecar.tls.TlsMaterialHolder;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Sets up each connection accepted on :15001: deadline, admission, relay. */
-final class OutboundInitializer extends ChannelInitializer<SocketChannel> {
+/**
+ * Connections accepted on :15001: the outbound admission, once it is known how the destination
+ * is to be reached (the static policy, else the operator's answer, else outside the mesh).
+ */
+final class OutboundInitializer extends ListenerInitializer {
 
   private static final Logger LOG = LoggerFactory.getLogger(OutboundInitializer.class);
 
-  private final ProxySettings settings;
-  private final Supplier<SidecarConfig> config;
-  private final OriginalDestinationResolver resolver;
-  private final TlsMaterialHolder tls;
-  private final ProxyMetrics metrics;
-  private final Upstreams upstreams;
-  private final ConnectionTracker tracker;
   private final Optional<DestinationLookup> destinations;
 
-  OutboundInitializer(ProxySettings settings, Supplier<SidecarConfig> config,
-      OriginalDestinationResolver resolver, TlsMaterialHolder tls, ProxyMetrics metrics,
-      Upstreams upstreams, ConnectionTracker tracker, Optional<DestinationLookup> destinations) {
-    this.settings = settings;
-    this.config = config;
-    this.resolver = resolver;
-    this.tls = tls;
-    this.metrics = metrics;
-    this.upstreams = upstreams;
-    this.tracker = tracker;
+  OutboundInitializer(Shared shared, OriginalDestinationResolver resolver,
+      Optional<DestinationLookup> destinations) {
+    super(shared, Direction.OUTBOUND, resolver);
     this.destinations = destinations;
   }
 
   @Override
-  protected void initChannel(SocketChannel channel) {
-    tracker.track(channel, Direction.OUTBOUND);
-    Optional<InetSocketAddress> resolved = resolver.resolve(channel);
-    if (resolved.isEmpty()) {
-      LOG.warn("outbound connection from {} has no original destination; closing",
-          channel.remoteAddress());
-      channel.close();
-      return;
-    }
-    InetSocketAddress destination = resolved.get();
+  boolean addAdmission(SocketChannel channel, InetSocketAddress destination, SidecarConfig config,
+      AdmissionRecord record) {
     if (destination.isUnresolved()) {
       LOG.warn("outbound destination {} is not an IP address; closing", destination);
       channel.close();
-      return;
+      return false;
     }
     if (destination.equals(channel.localAddress())) {
       // A client dialled the listener itself: relaying would connect back here forever.
       LOG.warn("outbound connection from {} was addressed to the outbound listener itself;"
           + " closing", channel.remoteAddress());
       channel.close();
-      return;
+      return false;
     }
-    OutboundPolicy policy = config.get().outbound();
-    AdmissionRecord record = new AdmissionRecord(metrics, Direction.OUTBOUND);
-    ChannelPipeline pipeline = channel.pipeline();
-    pipeline.addLast(AdmissionDeadline.NAME,
-        new AdmissionDeadline(settings.handshakeTimeout(), record));
-    pipeline.addLast(OutboundAdmission.NAME, new OutboundAdmission(new OutboundAdmission.Context(
-        destination, route(policy, destination), policy.requireMtls(), tls, metrics, upstreams,
-        settings.idleTimeout()), record));
-    pipeline.addLast(RelayHandler.NAME,
-        new RelayHandler(metrics.transmittedBytes(Direction.OUTBOUND)));
+    OutboundPolicy policy = config.outbound();
+    channel.pipeline().addLast(OutboundAdmission.NAME, new OutboundAdmission(
+        new OutboundAdmission.Context(destination, route(policy, destination),
+            policy.requireMtls(), shared.tls(), shared.metrics(), shared.upstreams(),
+            shared.settings().idleTimeout()), record));
+    return true;
   }
 
   /** The static policy first; then the operator, if there is one to ask; else not meshed. */

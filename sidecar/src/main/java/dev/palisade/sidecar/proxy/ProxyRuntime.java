@@ -98,10 +98,12 @@ public final class ProxyRuntime implements AdminEndpoints, AutoCloseable {
       OriginalDestinationResolver outboundDestinations) throws InterruptedException {
     Transport transport = settings.transport();
     Upstreams upstreams = new Upstreams(transport, settings.connectTimeout());
-    inbound = listen(transport, settings.inboundBind(), new InboundInitializer(settings,
-        config::get, inboundDestinations, tls, metrics, upstreams, tracker));
-    outbound = listen(transport, settings.outboundBind(), new OutboundInitializer(settings,
-        config::get, outboundDestinations, tls, metrics, upstreams, tracker, destinations));
+    ListenerInitializer.Shared shared = new ListenerInitializer.Shared(settings, config::get, tls,
+        metrics, upstreams, tracker);
+    inbound = listen(transport, settings.inboundBind(),
+        new InboundInitializer(shared, inboundDestinations));
+    outbound = listen(transport, settings.outboundBind(),
+        new OutboundInitializer(shared, outboundDestinations, destinations));
     admin = AdminServer.start(boss, workers, transport.serverChannel(), settings.adminBind(),
         this);
     LOG.info("listening: inbound {}, outbound {}, admin {} ({} transport)",

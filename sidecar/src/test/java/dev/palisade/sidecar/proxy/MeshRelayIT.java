@@ -103,20 +103,11 @@ class MeshRelayIT {
           }
         }
       });
-      MessageDigest received = MessageDigest.getInstance("SHA-256");
-      long total = 0;
-      InputStream in = client.getInputStream();
-      byte[] buffer = new byte[64 * 1024];
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        received.update(buffer, 0, n);
-        total += n;
-      }
+      TestApp.Received received = readToEnd(client.getInputStream());
       String sentDigest = sent.get(120, TimeUnit.SECONDS);
       TestApp.Received atApplication = echo.received().poll(30, TimeUnit.SECONDS);
       assertThat(atApplication).isEqualTo(new TestApp.Received(size, sentDigest));
-      assertThat(total).isEqualTo(size);
-      assertThat(HexFormat.of().formatHex(received.digest())).isEqualTo(sentDigest);
+      assertThat(received).isEqualTo(new TestApp.Received(size, sentDigest));
     }
   }
 
@@ -148,18 +139,9 @@ class MeshRelayIT {
       await("the response is on its way").atMost(Duration.ofSeconds(30)).until(() ->
           toLargeReplier.b.metric("palisade_transmitted_bytes_total",
               Map.of("direction", "inbound")) >= 1024 * 1024);
-      MessageDigest received = MessageDigest.getInstance("SHA-256");
-      long total = 0;
-      InputStream in = client.getInputStream();
-      byte[] buffer = new byte[64 * 1024];
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        received.update(buffer, 0, n);
-        total += n;
-      }
-      assertThat(total).isEqualTo(TestApp.LARGE_REPLY_SIZE);
-      assertThat(received.digest())
-          .isEqualTo(MessageDigest.getInstance("SHA-256").digest(TestApp.largeReply()));
+      assertThat(readToEnd(client.getInputStream())).isEqualTo(new TestApp.Received(
+          TestApp.LARGE_REPLY_SIZE, HexFormat.of().formatHex(
+              MessageDigest.getInstance("SHA-256").digest(TestApp.largeReply()))));
     }
   }
 
@@ -184,5 +166,16 @@ class MeshRelayIT {
     }
     out.flush();
     return HexFormat.of().formatHex(sha.digest());
+  }
+
+  /** Reads until the end of the stream: how many bytes, and their SHA-256. */
+  private static TestApp.Received readToEnd(InputStream in) throws Exception {
+    MessageDigest digest = MessageDigest.getInstance("SHA-256");
+    long total = 0;
+    byte[] buffer = new byte[64 * 1024];
+    for (int n; (n = in.read(buffer)) > 0; total += n) {
+      digest.update(buffer, 0, n);
+    }
+    return new TestApp.Received(total, HexFormat.of().formatHex(digest.digest()));
   }
 }
