@@ -13,6 +13,8 @@
 #   - each proxy's RSS after start, idle after a warm-up connection, and peak (VmHWM, reset
 #     before each phase; and RssAnon sampled every 200 ms) during the bulk transfer and the
 #     request/response phases; its CPU time (utime+stime) in each phase.
+# Three runs, each with every phase measured for the four paths back to back in a changing order
+# (the machine may be shared); then a median [min-max] table over the runs.
 # Then start-to-ready, median of 5: the Palisade proxy with its AOT cache and without
 # (-XX:AOTMode=off), stunnel and HAProxy (ready = accepting connections).
 #
@@ -466,8 +468,9 @@ machine() {
   echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- sidecar src-common || echo ' (sidecar or src-common modified)')"
   echo "nproc: $(nproc); $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'); $(free -g | awk '/Mem:/ { print $2 " GiB RAM" }')"
   echo "kernel: $(uname -r); $(java -version 2>&1 | sed -n 2p)"
-  echo "stunnel: $(stunnel -version 2>&1 | grep -m1 '^stunnel'); $(stunnel -version 2>&1 | grep -m1 'Compiled with')"
+  echo "stunnel: $(stunnel -version 2>&1 | grep -m1 '^stunnel'); $(stunnel -version 2>&1 | grep -m1 'Running *with' | tr -s ' ')"
   echo "haproxy: $(haproxy -v | head -1)"
+  echo "palisade: $(find "$DIST/lib" \( -name 'netty-handler-*.jar' -o -name 'netty-tcnative-boringssl-static-*x86_64.jar' \) -printf '%f ')"
   echo "go: $(go env GOVERSION); AOT cache: $(stat -c %s "$DIST/lib/palisade-proxy.aot" 2>/dev/null || echo none) bytes"
   echo "bulk ${BULK_MIB} MiB; rr ${RR_WARMUP} warm-up + ${RR_REQUESTS} measured; paced ${PACED_RPS}/s x ${PACED_SECONDS} s on 16 connections"
 }
@@ -492,9 +495,9 @@ SUMMARY_ROWS=(
   "rss_idle|RSS idle after a connection, A / B (MiB)"
   "rss_idle_anon|  of which anonymous, A / B (MiB)"
   "bulk_peak|peak RSS, bulk transfer, A / B (MiB)"
-  "bulk_anon|  anonymous (sampled), A / B (MiB)"
+  "bulk_anon|  anonymous (sampled) in bulk, A / B (MiB)"
   "rr_peak|peak RSS, req/resp phases, A / B (MiB)"
-  "rr_anon|  anonymous (sampled), A / B (MiB)"
+  "rr_anon|  anonymous (sampled) in req/resp, A / B (MiB)"
   "rr1_cpu_ms|CPU ms per 1000 req, 1 conn, A / B"
   "rr16_cpu_ms|CPU ms per 1000 req, 16 conns, A / B"
   "paced_vcpu|vCPU at 1000 req/s, A / B"
