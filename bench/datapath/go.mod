@@ -1,0 +1,3 @@
+module palisade.dev/bench/datapath
+
+go 1.24
