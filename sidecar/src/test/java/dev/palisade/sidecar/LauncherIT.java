@@ -1,15 +1,31 @@
 package dev.palisade.sidecar;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.palisade.sidecar.testing.NetworkNamespace;
 import dev.palisade.sidecar.testing.NetworkNamespace.Result;
 import dev.palisade.sidecar.testing.ProxyDistribution;
+import dev.palisade.sidecar.testing.TestCa;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** bin/palisade-proxy as packaged: its JVM flags, its AOT cache, its exit codes. */
 class LauncherIT {
+
+  private static final TestCa CA = TestCa.create("cluster.local");
 
   private final ProxyDistribution proxy = ProxyDistribution.built();
 
@@ -35,6 +51,44 @@ class LauncherIT {
 
     assertThat(result.exitCode()).as(result.stderr()).isZero();
     assertThat(result.stdout()).contains("-XX:MaxHeapSize=" + 96 * 1024 * 1024);
+  }
+
+  /**
+   * The kubelet stops the proxy with SIGTERM, possibly the moment it is ready: it drains, then
+   * exits. (The shutdown hook is registered before the proxy can be ready; this test polls too
+   * slowly to hit the window where it once was not, which a 2 ms poller did: docs/benchmarks.md.)
+   */
+  @Test
+  void aSigtermAsSoonAsItIsReadyIsDrained(@TempDir Path dir) throws Exception {
+    TestCa.PemFiles pem = CA.write(CA.leaf(CA.identity("shop", "cart")), dir, "tls");
+    int admin;
+    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      admin = free.getLocalPort();
+    }
+    Path log = dir.resolve("proxy.log");
+    Process process = new ProcessBuilder(proxy.command("proxy", "--trust-domain=cluster.local",
+        "--cert=" + pem.chain(), "--key=" + pem.key(), "--ca-bundle=" + pem.bundle(),
+        "--inbound-target-port=1", "--outbound-target=127.0.0.1:1",
+        "--listen-address=127.0.0.1", "--admin-address=127.0.0.1", "--inbound-port=0",
+        "--outbound-port=0", "--admin-port=" + admin))
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      HttpRequest ready = HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + admin + "/healthz/ready")).build();
+      await("ready").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(2))
+          .until(() -> {
+            try {
+              return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (IOException e) {
+              return false; // not listening yet
+            }
+          });
+      process.destroy(); // SIGTERM
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      process.destroyForcibly();
+    }
+    assertThat(Files.readString(log)).contains("draining").doesNotContain("Exception");
   }
 
   @Test

@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,19 +108,30 @@ public final class ProxyCommand {
     } catch (IllegalArgumentException | IOException e) {
       return usage(System.err, e.getMessage());
     }
+    // SIGTERM (the kubelet stopping the pod): drain like POST /shutdown, then let the JVM exit.
+    // The hook is in place before the proxy can report ready, and a SIGTERM that arrives while
+    // it starts waits for the start to finish and then drains.
+    CompletableFuture<RunningProxy> started = new CompletableFuture<>();
+    Thread hook = Thread.ofPlatform().unstarted(() -> {
+      RunningProxy running = started.join();
+      if (running != null) {
+        running.close();
+      }
+    });
+    Runtime.getRuntime().addShutdownHook(hook);
     RunningProxy proxy;
     try {
       proxy = invocation.start();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      started.complete(null);
       return 1;
     } catch (Exception e) { // Netty rethrows bind failures (BindException) undeclared
+      started.complete(null);
       LOG.error("the proxy could not start: {}", e.toString(), e);
       return 1;
     }
-    // SIGTERM (the kubelet stopping the pod): drain like POST /shutdown, then let the JVM exit.
-    Thread hook = Thread.ofPlatform().unstarted(proxy::close);
-    Runtime.getRuntime().addShutdownHook(hook);
+    started.complete(proxy);
     proxy.runtime().terminated().join();
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
