@@ -39,7 +39,7 @@ class LauncherIT {
 
     assertThat(result.exitCode()).as(result.stderr()).isZero();
     assertThat(result.stdout()).contains("selfcheck passed: 3 mTLS connections")
-        .contains("-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders",
+        .contains("-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders", "-XX:TieredStopAtLevel=1",
             "-XX:MaxHeapSize=" + 48 * 1024 * 1024, "-XX:MaxDirectMemorySize=" + 64 * 1024 * 1024);
   }
 
