@@ -14,7 +14,7 @@ import java.util.Map;
  *     the {@code palisade.dev/proxy-version} annotation
  * @param proxyCpu {@code PALISADE_PROXY_CPU} (default {@code 100m}): the proxy's CPU request
  *     unless a pod says otherwise
- * @param proxyMemory {@code PALISADE_PROXY_MEMORY} (default {@code 128Mi}): the proxy's memory
+ * @param proxyMemory {@code PALISADE_PROXY_MEMORY} (default {@code 192Mi}): the proxy's memory
  *     request and limit unless a pod says otherwise
  * @param operatorEndpoint {@code PALISADE_OPERATOR_ENDPOINT} (default
  *     {@code https://<service>.<namespace>.svc:443}): where proxies reach /v1/certificates and
@@ -53,7 +53,7 @@ public record InjectionSettings(String sidecarImage, String imagePullPolicy, Str
         env.getOrDefault("PALISADE_SIDECAR_IMAGE_PULL_POLICY", "IfNotPresent"),
         env.getOrDefault("PALISADE_PROXY_VERSION", tagOf(image)),
         env.getOrDefault("PALISADE_PROXY_CPU", "100m"),
-        env.getOrDefault("PALISADE_PROXY_MEMORY", "128Mi"),
+        env.getOrDefault("PALISADE_PROXY_MEMORY", "192Mi"),
         env.getOrDefault("PALISADE_OPERATOR_ENDPOINT",
             "https://" + serviceName + "." + namespace + ".svc:443"),
         trustDomain);

@@ -14,7 +14,7 @@ class InjectionSettingsTest {
         "palisade-operator", "cluster.local");
 
     assertThat(settings).isEqualTo(new InjectionSettings("palisade/sidecar:0.1.0", "IfNotPresent",
-        "0.1.0", "100m", "128Mi", "https://palisade-operator.palisade-system.svc:443",
+        "0.1.0", "100m", "192Mi", "https://palisade-operator.palisade-system.svc:443",
         "cluster.local"));
   }
 
