@@ -3,6 +3,7 @@ package dev.palisade.sidecar.proxy;
 import dev.palisade.common.policy.SidecarConfig;
 import dev.palisade.sidecar.metrics.Direction;
 import dev.palisade.sidecar.metrics.ProxyMetrics;
+import dev.palisade.sidecar.tls.HandshakeFailure;
 import dev.palisade.sidecar.tls.TlsMaterialHolder;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -38,6 +39,15 @@ abstract class ListenerInitializer extends ChannelInitializer<SocketChannel> {
 
   @Override
   protected final void initChannel(SocketChannel channel) {
+    int max = shared.settings().maxConnections();
+    if (max > 0 && shared.tracker().open() >= max) {
+      // Refused before it costs anything: one connection lost, not all of them to an OOM kill.
+      new AdmissionRecord(shared.metrics(), direction).failed(HandshakeFailure.OVERLOADED);
+      LOG.debug("{} connection from {} refused: {} connections open (--max-connections)",
+          direction.label(), channel.remoteAddress(), max);
+      channel.close();
+      return;
+    }
     shared.tracker().track(channel, direction);
     Optional<InetSocketAddress> destination = resolver.resolve(channel);
     if (destination.isEmpty()) {

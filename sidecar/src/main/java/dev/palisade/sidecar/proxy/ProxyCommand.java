@@ -73,6 +73,8 @@ public final class ProxyCommand {
         --handshake-timeout (10s), --protocol-detection-timeout (1s), --idle-timeout (1h),
         --connect-timeout (5s), --drain-timeout (5s)   durations such as 500ms, 10s, 1h
         --worker-threads          event loop threads (default: one per CPU)
+        --max-connections         connections open at once before new ones are refused
+                                  (default: from the container's memory limit; 0: no limit)
         --transport               epoll (default on Linux) or nio (see docs/sidecar.md)
       """;
 
@@ -81,7 +83,7 @@ public final class ProxyCommand {
       "pem-reload-interval", "config", "inbound-target-port", "outbound-target",
       "listen-address", "admin-address", "inbound-port", "outbound-port", "admin-port",
       "min-tls-version", "handshake-timeout", "protocol-detection-timeout", "idle-timeout",
-      "connect-timeout", "drain-timeout", "worker-threads", "transport");
+      "connect-timeout", "drain-timeout", "worker-threads", "max-connections", "transport");
 
   private ProxyCommand() {}
 
@@ -290,6 +292,9 @@ public final class ProxyCommand {
     }
     if (flags.containsKey("worker-threads")) {
       builder.workerThreads(integer(flags, "worker-threads"));
+    }
+    if (flags.containsKey("max-connections")) {
+      builder.maxConnections(integer(flags, "max-connections"));
     }
     return builder.build();
   }

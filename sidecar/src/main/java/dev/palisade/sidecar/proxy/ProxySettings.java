@@ -26,6 +26,9 @@ import java.util.Objects;
  * @param connectTimeout connecting to the application or the upstream
  * @param drainTimeout how long {@code /shutdown} waits for connections to finish
  * @param workerThreads event loops for connections (0: one per available processor)
+ * @param maxConnections connections open at once, both listeners together, beyond which new ones
+ *     are refused as {@code overloaded} (0: no limit); by default derived from the container's
+ *     memory limit ({@link ConnectionLimit})
  * @param transport the socket transport (epoll where it loads, else NIO; see {@link Transport})
  * @param operator the operator's config service (e.g. {@code https://palisade-operator.
  *     palisade-system.svc}): outbound destinations the static policy does not list are looked up
@@ -45,6 +48,7 @@ public record ProxySettings(
     Duration connectTimeout,
     Duration drainTimeout,
     int workerThreads,
+    int maxConnections,
     Transport transport,
     URI operator) {
 
@@ -102,6 +106,7 @@ public record ProxySettings(
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration drainTimeout = Duration.ofSeconds(5);
     private int workerThreads;
+    private int maxConnections = ConnectionLimit.fromCgroup();
     private Transport transport = Transport.defaultTransport();
     private URI operator;
 
@@ -198,6 +203,11 @@ public record ProxySettings(
       return this;
     }
 
+    public Builder maxConnections(int value) {
+      maxConnections = value;
+      return this;
+    }
+
     public Builder transport(Transport value) {
       transport = value;
       return this;
@@ -212,6 +222,7 @@ public record ProxySettings(
       return new ProxySettings(listenAddress, inboundPort, outboundPort, adminAddress, adminPort,
           applicationAddress, tls, sidecarConfig, certificates, handshakeTimeout,
           protocolDetectionTimeout, idleTimeout, connectTimeout, drainTimeout, workerThreads,
+          maxConnections,
           transport, operator);
     }
   }

@@ -35,6 +35,8 @@ public enum HandshakeFailure {
    * server.
    */
   DESTINATION_UNKNOWN,
+  /** The proxy had its maximum of connections open ({@code --max-connections}). */
+  OVERLOADED,
   /** Anything else: malformed TLS, nothing in common to negotiate, peer gone mid-handshake. */
   PROTOCOL_ERROR;
 
