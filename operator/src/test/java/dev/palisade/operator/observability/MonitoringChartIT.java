@@ -155,6 +155,53 @@ class MonitoringChartIT {
     promtool("check", "rules", rules.toString()).orThrow();
   }
 
+  @Test
+  void theMonitorsSelectTheInjectedProxiesAndTheOperatorService() throws IOException {
+    assertThat(kinds(manifests(new Helm().template(NAMESPACE))))
+        .doesNotContain("PodMonitor", "ServiceMonitor");
+    List<JsonNode> manifests = manifests(new Helm().template(NAMESPACE,
+        "monitoring.podMonitor.enabled=true", "monitoring.serviceMonitor.enabled=true"));
+
+    // The proxies: the label and the admin port's name that the injector gives a pod.
+    JsonNode injected = MonitoringFiles.YAML.readTree(
+        RepoFiles.resolve("operator/src/test/resources/injection/out-annotation-opt-in.yaml")
+            .toFile());
+    JsonNode podMonitor = only(manifests, "PodMonitor", "palisade-proxies").path("spec");
+    assertThat(podMonitor.path("namespaceSelector").path("any").asBoolean()).isTrue();
+    podMonitor.path("selector").path("matchLabels").fields().forEachRemaining(label ->
+        assertThat(injected.path("metadata").path("labels").path(label.getKey()).asText())
+            .as("injected pod's label " + label.getKey()).isEqualTo(label.getValue().asText()));
+    String adminPort = null;
+    for (String list : new String[] {"containers", "initContainers"}) {
+      for (JsonNode container : injected.path("spec").path(list)) {
+        for (JsonNode port : container.path("ports")) {
+          if (port.path("containerPort").asInt() == 15020) {
+            adminPort = port.path("name").asText();
+          }
+        }
+      }
+    }
+    assertThat(podMonitor.path("podMetricsEndpoints").path(0).path("port").asText())
+        .isEqualTo(adminPort);
+    assertThat(podMonitor.path("podMetricsEndpoints").path(0).path("path").asText())
+        .isEqualTo("/metrics");
+
+    // The operator: its Service's labels and metrics port.
+    JsonNode service = only(manifests, "Service", "palisade-operator");
+    JsonNode serviceMonitor = only(manifests, "ServiceMonitor", "palisade-operator").path("spec");
+    serviceMonitor.path("selector").path("matchLabels").fields().forEachRemaining(label ->
+        assertThat(service.path("metadata").path("labels").path(label.getKey()).asText())
+            .as("Service label " + label.getKey()).isEqualTo(label.getValue().asText()));
+    List<String> servicePorts = new ArrayList<>();
+    service.path("spec").path("ports").forEach(port -> servicePorts.add(port.path("name").asText()));
+    assertThat(servicePorts).contains(serviceMonitor.path("endpoints").path(0).path("port").asText());
+
+    // An operator running outside the cluster has no Service to scrape.
+    assertThat(kinds(manifests(new Helm().template(NAMESPACE,
+        "monitoring.serviceMonitor.enabled=true", "operator.deploy=false"))))
+        .doesNotContain("ServiceMonitor");
+  }
+
   private static CommandLine.Result promtool(String... args) {
     List<String> command = new ArrayList<>(List.of(PrometheusBinaries.promtool().toString()));
     command.addAll(List.of(args));
