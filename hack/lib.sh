@@ -43,3 +43,10 @@ cluster_state_dir() { echo "$PALISADE_CACHE/cluster"; }
 # Where the demo's operator (hack/run-operator.sh) listens on this machine.
 DEMO_HTTPS_PORT=${DEMO_HTTPS_PORT:-18443}
 DEMO_ADMIN_PORT=${DEMO_ADMIN_PORT:-19090}
+
+# Prometheus (promtool and the server) built from source, cached apart from the Kubernetes
+# binaries so that bumping one does not rebuild the other. Changing it also needs
+# hack/tools/prometheus/go.mod (`go get github.com/prometheus/prometheus/cmd/...@<version>`).
+# Go module versions v0.3MM.P are Prometheus releases v3.MM.P.
+PROMETHEUS_VERSION=v0.316.0
+prometheus_bin_dir() { echo "$PALISADE_CACHE/bin/prometheus-$PROMETHEUS_VERSION"; }
