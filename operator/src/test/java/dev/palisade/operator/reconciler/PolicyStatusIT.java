@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -86,8 +87,11 @@ class PolicyStatusIT {
 
   @Test
   void ofTwoNamespaceWideMeshPoliciesTheNewerIsOverriddenUntilTheOlderGoes() throws Exception {
-    admin.resource(meshPolicy("ns-strict", null, MtlsMode.STRICT)).create();
-    Thread.sleep(1100); // creationTimestamp has one-second resolution: make the order certain
+    MeshPolicy first = admin.resource(meshPolicy("ns-strict", null, MtlsMode.STRICT)).create();
+    // creationTimestamp has one-second resolution: create the second in a later second.
+    Instant created = Instant.parse(first.getMetadata().getCreationTimestamp());
+    await("the next second").atMost(Duration.ofSeconds(5))
+        .until(() -> Instant.now().getEpochSecond() > created.getEpochSecond());
     admin.resource(meshPolicy("ns-disable", null, MtlsMode.DISABLE)).create();
 
     PolicyStatus loser = awaitStatus(() -> get(MeshPolicy.class, "ns-disable"),

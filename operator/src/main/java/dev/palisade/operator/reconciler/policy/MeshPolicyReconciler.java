@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Keeps each MeshPolicy's status: the workloads it selects, and whether it is in effect or
@@ -40,11 +41,27 @@ public class MeshPolicyReconciler implements Reconciler<MeshPolicy> {
 
   @Override
   public UpdateControl<MeshPolicy> reconcile(MeshPolicy policy, Context<MeshPolicy> context) {
-    PolicySnapshot snapshot = new PolicySnapshot(operatorNamespace,
-        context.getPrimaryCache().list().toList(), List.of());
+    PolicySnapshot snapshot = new PolicySnapshot(operatorNamespace, withPeers(policy, context),
+        List.of());
     PolicyVerdict verdict = PolicyVerdict.of(policy, snapshot,
         namespace -> InjectedPods.in(context, namespace), () -> InjectedPods.all(context));
     return statuses.apply(policy, verdict);
+  }
+
+  /**
+   * This policy and the others as the peer informer sees them: that informer's events are what
+   * wake a policy when another one changes, so its cache already holds the change (the primary
+   * cache may not yet: a reconcile woken by a peer's deletion would still see the peer there and
+   * nothing would wake it again). A peer the peer informer has not seen yet wakes this policy
+   * when it arrives.
+   */
+  private static List<MeshPolicy> withPeers(MeshPolicy policy, Context<MeshPolicy> context) {
+    @SuppressWarnings("unchecked")
+    var peers = (InformerEventSource<MeshPolicy, MeshPolicy>) context.eventSourceRetriever()
+        .getEventSourceFor(MeshPolicy.class, PEERS);
+    String uid = policy.getMetadata().getUid();
+    return Stream.concat(Stream.of(policy),
+        peers.list().filter(peer -> !peer.getMetadata().getUid().equals(uid))).toList();
   }
 
   @Override
