@@ -22,6 +22,15 @@ public final class IdentityRenewer implements AutoCloseable {
 
   /** Told of every attempt, for metrics and logs. */
   public interface Listener {
+    /** Listens to nothing: the renewer logs, and the proxy counts failures through its sink. */
+    Listener NONE = new Listener() {
+      @Override
+      public void renewed(IssuedIdentity identity) {}
+
+      @Override
+      public void failed(IdentityException error, Duration retryIn) {}
+    };
+
     void renewed(IssuedIdentity identity);
 
     void failed(IdentityException error, Duration retryIn);

@@ -9,9 +9,7 @@ import dev.palisade.common.time.KubeDuration;
 import dev.palisade.sidecar.config.SidecarConfigJson;
 import dev.palisade.sidecar.identity.CaCertificateSource;
 import dev.palisade.sidecar.identity.IdentityClient;
-import dev.palisade.sidecar.identity.IdentityException;
 import dev.palisade.sidecar.identity.IdentityRenewer;
-import dev.palisade.sidecar.identity.IssuedIdentity;
 import dev.palisade.common.policy.InboundPolicy;
 import dev.palisade.common.policy.OutboundPolicy;
 import dev.palisade.common.policy.SidecarConfig;
@@ -311,13 +309,7 @@ public final class ProxyCommand {
             return List.of();
           }
         }, KeyType.ECDSA_P256);
-    return new CaCertificateSource(client, new IdentityRenewer.Listener() {
-      @Override
-      public void renewed(IssuedIdentity identity) {}
-
-      @Override
-      public void failed(IdentityException error, Duration retryIn) {}
-    });
+    return new CaCertificateSource(client, IdentityRenewer.Listener.NONE);
   }
 
   private static OriginalDestinationResolver resolver(Map<String, String> flags, String flag,
