@@ -19,9 +19,7 @@ public final class Main {
     Clock clock = Clock.systemUTC();
     KubernetesClient client = new KubernetesClientBuilder().build();
     OperatorServers servers = new OperatorServers(client, config, clock);
-    PalisadeOperator operator = new PalisadeOperator(client, new PalisadeOperator.Settings(
-        config.namespace(), config.bundlePropagation(), config.leaderElection(),
-        config.trustDomain()), clock);
+    PalisadeOperator operator = new PalisadeOperator(client, config.operatorSettings(), clock);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       operator.close();

@@ -2,12 +2,14 @@ package dev.palisade.operator;
 
 import dev.palisade.common.time.KubeDuration;
 import dev.palisade.operator.injection.InjectionSettings;
+import dev.palisade.operator.reconciler.webhook.WebhookCaBundleReconciler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The operator's settings, from environment variables the chart sets.
+ * The operator's settings, from environment variables the chart sets. The defaults of the names
+ * are what the chart gives release {@code palisade}; the chart sets them for any release.
  *
  * @param namespace {@code PALISADE_NAMESPACE} (default {@code palisade-system}): CA Secrets,
  *     leases
@@ -15,6 +17,10 @@ import java.util.Map;
  *     operator's own identity in its serving certificate
  * @param serviceName {@code PALISADE_SERVICE_NAME} (default {@code palisade-operator}): the
  *     Service whose DNS names the serving certificate carries
+ * @param webhookConfiguration {@code PALISADE_WEBHOOK_CONFIGURATION} (default
+ *     {@code palisade-inject}): the MutatingWebhookConfiguration whose caBundle it keeps
+ * @param leaseName {@code PALISADE_LEASE_NAME} (default {@code palisade-operator}): the
+ *     leader-election Lease in {@code namespace}
  * @param trustDomain {@code PALISADE_TRUST_DOMAIN} (default {@code cluster.local}): where it signs
  *     workload identities
  * @param bundlePropagation {@code PALISADE_BUNDLE_PROPAGATION} (default {@code 10m}): how long a
@@ -27,15 +33,16 @@ import java.util.Map;
  *     {@code PALISADE_OPERATOR_ENDPOINT}: what /mutate-pods injects (see {@link InjectionSettings})
  */
 public record OperatorConfig(String namespace, String serviceAccount, String serviceName,
-    String trustDomain, Duration bundlePropagation, boolean leaderElection, int httpsPort,
-    int adminPort, InjectionSettings injection) {
+    String webhookConfiguration, String leaseName, String trustDomain, Duration bundlePropagation,
+    boolean leaderElection, int httpsPort, int adminPort, InjectionSettings injection) {
 
-  /** The settings with injection's defaults. */
+  /** The settings with injection's defaults and the names of release {@code palisade}. */
   public OperatorConfig(String namespace, String serviceAccount, String serviceName,
       String trustDomain, Duration bundlePropagation, boolean leaderElection, int httpsPort,
       int adminPort) {
-    this(namespace, serviceAccount, serviceName, trustDomain, bundlePropagation, leaderElection,
-        httpsPort, adminPort,
+    this(namespace, serviceAccount, serviceName, WebhookCaBundleReconciler.DEFAULT_CONFIGURATION,
+        PalisadeOperator.Settings.DEFAULT_LEASE_NAME, trustDomain, bundlePropagation,
+        leaderElection, httpsPort, adminPort,
         InjectionSettings.fromEnvironment(Map.of(), namespace, serviceName, trustDomain));
   }
 
@@ -47,12 +54,21 @@ public record OperatorConfig(String namespace, String serviceAccount, String ser
         namespace,
         env.getOrDefault("PALISADE_SERVICE_ACCOUNT", "palisade-operator"),
         serviceName,
+        env.getOrDefault("PALISADE_WEBHOOK_CONFIGURATION",
+            WebhookCaBundleReconciler.DEFAULT_CONFIGURATION),
+        env.getOrDefault("PALISADE_LEASE_NAME", PalisadeOperator.Settings.DEFAULT_LEASE_NAME),
         trustDomain,
         KubeDuration.parse(env.getOrDefault("PALISADE_BUNDLE_PROPAGATION", "10m")),
         Boolean.parseBoolean(env.getOrDefault("PALISADE_LEADER_ELECTION", "true")),
         Integer.parseInt(env.getOrDefault("PALISADE_HTTPS_PORT", "8443")),
         Integer.parseInt(env.getOrDefault("PALISADE_ADMIN_PORT", "9090")),
         InjectionSettings.fromEnvironment(env, namespace, serviceName, trustDomain));
+  }
+
+  /** What the reconcilers need of these settings. */
+  public PalisadeOperator.Settings operatorSettings() {
+    return new PalisadeOperator.Settings(namespace, bundlePropagation, leaderElection, trustDomain,
+        webhookConfiguration, leaseName);
   }
 
   /** The names clients dial the operator by: its Service's, and localhost for local runs. */

@@ -27,9 +27,21 @@ public final class PalisadeOperator implements AutoCloseable {
    * @param namespace the operator's own namespace: CA Secrets, leases, events about cluster objects
    * @param bundlePropagation how long a new root is trusted before leaves chain to it
    * @param trustDomain the operator's own trust domain, whose roots verify its webhooks
+   * @param webhookConfiguration the chart's MutatingWebhookConfiguration, whose caBundle it keeps
+   * @param leaseName the leader-election Lease, in {@code namespace}
    */
   public record Settings(String namespace, Duration bundlePropagation, boolean leaderElection,
-      String trustDomain) {
+      String trustDomain, String webhookConfiguration, String leaseName) {
+
+    /** The lease name of release {@code palisade}. */
+    public static final String DEFAULT_LEASE_NAME = "palisade-operator";
+
+    /** Settings with the names of release {@code palisade}. */
+    public Settings(String namespace, Duration bundlePropagation, boolean leaderElection,
+        String trustDomain) {
+      this(namespace, bundlePropagation, leaderElection, trustDomain,
+          WebhookCaBundleReconciler.DEFAULT_CONFIGURATION, DEFAULT_LEASE_NAME);
+    }
 
     /** Settings with the default trust domain, {@code cluster.local}. */
     public Settings(String namespace, Duration bundlePropagation, boolean leaderElection) {
@@ -47,14 +59,18 @@ public final class PalisadeOperator implements AutoCloseable {
       overrides.withKubernetesClient(client);
       overrides.withStopOnInformerErrorDuringStartup(true);
       if (settings.leaderElection()) {
-        overrides.withLeaderElectionConfiguration(leaderElection(settings.namespace()));
+        overrides.withLeaderElectionConfiguration(
+            leaderElection(settings.leaseName(), settings.namespace()));
       }
     });
     operator.register(new TrustDomainReconciler(settings.namespace(), clock,
         settings.bundlePropagation()));
     operator.register(new TrustBundleReconciler(settings.namespace(), clock));
     operator.register(new WorkloadCertificateReconciler(settings.namespace(), clock));
-    operator.register(new WebhookCaBundleReconciler(settings.namespace(), settings.trustDomain(), clock));
+    WebhookCaBundleReconciler webhookCaBundle = new WebhookCaBundleReconciler(
+        settings.namespace(), settings.trustDomain(), settings.webhookConfiguration(), clock);
+    operator.register(webhookCaBundle,
+        webhookCaBundle.configuration(operator.getConfigurationService()));
     operator.register(new MeshPolicyReconciler(settings.namespace(), clock));
     operator.register(new AccessPolicyReconciler(clock));
   }
@@ -75,8 +91,8 @@ public final class PalisadeOperator implements AutoCloseable {
    * hook). Losing leadership while running still ends the process at once, so that two replicas
    * never reconcile together; stopping on purpose does not.
    */
-  private LeaderElectionConfiguration leaderElection(String namespace) {
-    return new LeaderElectionConfiguration("palisade-operator", namespace,
+  private LeaderElectionConfiguration leaderElection(String leaseName, String namespace) {
+    return new LeaderElectionConfiguration(leaseName, namespace,
         Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2), null,
         new LeaderCallbacks(() -> {}, () -> {
           if (!stopping.get()) {

@@ -67,7 +67,7 @@ class AdmissionLatencyBenchmark {
     try (KubernetesClient admin = controlPlane.adminClient();
         KubernetesClient operatorClient = OperatorServiceAccount.client(controlPlane)) {
       PalisadeApi.install(admin);
-      WebhookConfigurations.delete(admin, WebhookCaBundleReconciler.CONFIGURATION);
+      WebhookConfigurations.delete(admin, WebhookCaBundleReconciler.DEFAULT_CONFIGURATION);
       PalisadeOperator operator = new PalisadeOperator(operatorClient, new PalisadeOperator.Settings(
           OperatorServiceAccount.NAMESPACE, Duration.ofMinutes(1), false, TRUST_DOMAIN),
           Clock.systemUTC());
@@ -89,7 +89,7 @@ class AdmissionLatencyBenchmark {
         namespace(admin, NAMESPACES.get("webhook, skipped"), "bench", false);
         namespace(admin, NAMESPACES.get("webhook, injected"), "bench", true);
         admin.resource(WebhookConfigurations.fromChart(controlPlane, admin,
-            WebhookCaBundleReconciler.CONFIGURATION, "bench",
+            WebhookCaBundleReconciler.DEFAULT_CONFIGURATION, "bench",
             "webhook.url=https://localhost:" + servers.httpsPort() + "/mutate-pods")).create();
         await("webhook in force").atMost(Duration.ofMinutes(2)).ignoreExceptions().until(() ->
             create(admin, NAMESPACES.get("webhook, injected"), "probe", true)
@@ -113,7 +113,7 @@ class AdmissionLatencyBenchmark {
         }
         report(nanos, pods, measuredFrom, serverSide(admin, servers));
       } finally {
-        WebhookConfigurations.delete(admin, WebhookCaBundleReconciler.CONFIGURATION);
+        WebhookConfigurations.delete(admin, WebhookCaBundleReconciler.DEFAULT_CONFIGURATION);
         operator.close();
         for (String namespace : NAMESPACES.values()) {
           admin.pods().inNamespace(namespace).delete();

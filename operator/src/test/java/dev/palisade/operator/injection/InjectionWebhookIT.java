@@ -89,7 +89,7 @@ class InjectionWebhookIT {
     controlPlane = ControlPlane.get();
     admin = controlPlane.adminClient();
     PalisadeApi.install(admin);
-    WebhookConfigurations.delete(admin, WebhookCaBundleReconciler.CONFIGURATION, DOWN_FAIL,
+    WebhookConfigurations.delete(admin, WebhookCaBundleReconciler.DEFAULT_CONFIGURATION, DOWN_FAIL,
         DOWN_IGNORE);
     operatorClient = OperatorServiceAccount.client(controlPlane);
     operator = new PalisadeOperator(operatorClient, new PalisadeOperator.Settings(
@@ -115,7 +115,7 @@ class InjectionWebhookIT {
     namespace(LABELLED_NS, "main", true);
     namespace(PLAIN_NS, "main", false);
     admin.resource(WebhookConfigurations.fromChart(controlPlane, admin,
-        WebhookCaBundleReconciler.CONFIGURATION, "main",
+        WebhookCaBundleReconciler.DEFAULT_CONFIGURATION, "main",
         "webhook.url=https://localhost:" + servers.httpsPort() + "/mutate-pods")).create();
     // Until the operator has written the caBundle, the API server cannot verify the webhook
     // and (failurePolicy Fail) refuses pods; then it picks the configuration up.
@@ -127,7 +127,7 @@ class InjectionWebhookIT {
   @AfterAll
   static void stop() throws Exception {
     if (admin != null) {
-      WebhookConfigurations.delete(admin, WebhookCaBundleReconciler.CONFIGURATION, DOWN_FAIL,
+      WebhookConfigurations.delete(admin, WebhookCaBundleReconciler.DEFAULT_CONFIGURATION, DOWN_FAIL,
           DOWN_IGNORE);
     }
     if (servers != null) {
@@ -302,7 +302,7 @@ class InjectionWebhookIT {
     assertThat(caBundles()).containsOnly(expected);
 
     admin.admissionRegistration().v1().mutatingWebhookConfigurations()
-        .withName(WebhookCaBundleReconciler.CONFIGURATION).edit(configuration -> {
+        .withName(WebhookCaBundleReconciler.DEFAULT_CONFIGURATION).edit(configuration -> {
           configuration.getWebhooks().forEach(webhook -> webhook.getClientConfig()
               .setCaBundle(Base64.getEncoder().encodeToString(
                   "not a certificate".getBytes(StandardCharsets.US_ASCII))));
@@ -411,7 +411,7 @@ class InjectionWebhookIT {
 
   private static List<String> caBundles() {
     MutatingWebhookConfiguration configuration = admin.admissionRegistration().v1()
-        .mutatingWebhookConfigurations().withName(WebhookCaBundleReconciler.CONFIGURATION).get();
+        .mutatingWebhookConfigurations().withName(WebhookCaBundleReconciler.DEFAULT_CONFIGURATION).get();
     return configuration.getWebhooks().stream().map(MutatingWebhook::getClientConfig)
         .map(config -> Objects.requireNonNullElse(config.getCaBundle(), "")).toList();
   }

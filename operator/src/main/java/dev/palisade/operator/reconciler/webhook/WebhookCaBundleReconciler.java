@@ -11,11 +11,13 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.javaoperatorsdk.operator.api.config.informer.Field;
-import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.config.ConfigurationService;
+import io.javaoperatorsdk.operator.api.config.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.config.ResolvedControllerConfiguration;
+import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
+import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -27,41 +29,72 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the {@code caBundle} of every webhook in the MutatingWebhookConfiguration
- * {@value #CONFIGURATION} equal to the roots of the operator's own trust domain, which issues the
- * operator's serving certificate: the API server then verifies the webhook by the CA Palisade
- * runs, with no cert-manager and no certificate in the chart. The roots follow rotation (both
- * are in the bundle during the overlap), and a {@code caBundle} that is edited, or reset by a
- * {@code helm upgrade}, is written back, since the configuration itself is watched.
+ * Keeps the {@code caBundle} of every webhook in the chart's MutatingWebhookConfiguration (named
+ * by {@code PALISADE_WEBHOOK_CONFIGURATION}, {@value #DEFAULT_CONFIGURATION} by default) equal to
+ * the roots of the operator's own trust domain, which issues the operator's serving certificate:
+ * the API server then verifies the webhook by the CA Palisade runs, with no cert-manager and no
+ * certificate in the chart. The roots follow rotation (both are in the bundle during the
+ * overlap), and a {@code caBundle} that is edited, or reset by a {@code helm upgrade}, is written
+ * back, since the configuration itself is watched.
  *
- * <p>Only the configuration of that name is watched (a field selector), which is what lets the
+ * <p>Only the configuration of that name is watched (a field selector, set by
+ * {@link #configuration}, since the name is known only at run time), which is what lets the
  * chart's ClusterRole name it in {@code resourceNames}. Other trust domains' roots are left out:
  * the API server needs to trust only what can sign the webhook's certificate.
  */
-@ControllerConfiguration(name = "webhook-ca-bundle", generationAwareEventProcessing = false,
-    informer = @Informer(fieldSelector = @Field(path = "metadata.name",
-        value = WebhookCaBundleReconciler.CONFIGURATION)))
+@io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration(name = "webhook-ca-bundle",
+    generationAwareEventProcessing = false)
 public class WebhookCaBundleReconciler implements Reconciler<MutatingWebhookConfiguration> {
 
-  /** The chart's MutatingWebhookConfiguration (030-MutatingWebhookConfiguration-palisade-inject). */
-  public static final String CONFIGURATION = "palisade-inject";
+  /** The name the chart gives the configuration for release {@code palisade}. */
+  public static final String DEFAULT_CONFIGURATION = "palisade-inject";
 
   private static final Logger log = LoggerFactory.getLogger(WebhookCaBundleReconciler.class);
 
   private final String operatorNamespace;
   private final String trustDomain;
+  private final String configurationName;
   private final Clock clock;
 
-  public WebhookCaBundleReconciler(String operatorNamespace, String trustDomain, Clock clock) {
+  /**
+   * @param configurationName the MutatingWebhookConfiguration to keep, the only one watched
+   */
+  public WebhookCaBundleReconciler(String operatorNamespace, String trustDomain,
+      String configurationName, Clock clock) {
     this.operatorNamespace = operatorNamespace;
     this.trustDomain = trustDomain;
+    this.configurationName = configurationName;
     this.clock = clock;
+  }
+
+  /**
+   * The annotated configuration with the informer confined to {@code configurationName} by a
+   * {@code metadata.name} field selector: register the reconciler with it. (JOSDK's
+   * {@code ControllerConfigurationOverrider} has no field selector, and an annotation can hold
+   * only a constant.)
+   */
+  public ControllerConfiguration<MutatingWebhookConfiguration> configuration(
+      ConfigurationService service) {
+    ControllerConfiguration<MutatingWebhookConfiguration> annotated =
+        service.getConfigurationFor(this);
+    InformerConfiguration<MutatingWebhookConfiguration> informer = InformerConfiguration
+        .builder(annotated.getInformerConfig())
+        .withFieldSelector(new FieldSelector(
+            new FieldSelector.Field("metadata.name", configurationName)))
+        .buildForController();
+    return new ResolvedControllerConfiguration<>(annotated.getName(),
+        annotated.isGenerationAware(), annotated.getAssociatedReconcilerClassName(),
+        annotated.getRetry(), annotated.getRateLimiter(),
+        annotated.maxReconciliationInterval().orElse(null), annotated.getFinalizerName(),
+        Map.of(), annotated.fieldManager(), service, informer,
+        annotated.triggerReconcilerOnAllEvents(), annotated.getWorkflowSpec().orElse(null));
   }
 
   @Override
@@ -79,7 +112,7 @@ public class WebhookCaBundleReconciler implements Reconciler<MutatingWebhookConf
       context.getClient().resource(configuration)
           .patch(PatchContext.of(PatchType.JSON), patch.toString());
       log.info("wrote the {} root(s) of trust domain {} into the caBundle of {}",
-          roots.get().size(), trustDomain, CONFIGURATION);
+          roots.get().size(), trustDomain, configurationName);
     }
     return UpdateControl.noUpdate();
   }
@@ -127,7 +160,7 @@ public class WebhookCaBundleReconciler implements Reconciler<MutatingWebhookConf
         .withName("ca-secrets")
         .withNamespaces(Set.of(operatorNamespace))
         .withLabelSelector(CaSecrets.LABEL_CA + "=true")
-        .withSecondaryToPrimaryMapper((Secret secret) -> Set.of(new ResourceID(CONFIGURATION)))
+        .withSecondaryToPrimaryMapper((Secret secret) -> Set.of(new ResourceID(configurationName)))
         .build();
     return List.of(new InformerEventSource<>(caSecrets, context));
   }

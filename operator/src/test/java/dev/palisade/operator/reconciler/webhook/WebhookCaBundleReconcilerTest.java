@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.javaoperatorsdk.operator.api.config.BaseConfigurationService;
+import io.javaoperatorsdk.operator.api.config.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
+import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +29,21 @@ class WebhookCaBundleReconcilerTest {
   void nothingToDoWhenEveryBundleIsCurrent() {
     assertThat(WebhookCaBundleReconciler.patch(
         List.of(webhook("namespaces.inject.palisade.dev", "QUJD")), "QUJD")).isEmpty();
+  }
+
+  @Test
+  void watchesOnlyTheConfigurationItWasGiven() {
+    WebhookCaBundleReconciler reconciler = new WebhookCaBundleReconciler("team-a",
+        "cluster.local", "mesh-palisade-inject", Clock.systemUTC());
+
+    ControllerConfiguration<MutatingWebhookConfiguration> configuration =
+        reconciler.configuration(new BaseConfigurationService());
+
+    // RBAC's resourceNames lets list and watch through only with this field selector.
+    assertThat(configuration.getInformerConfig().getFieldSelector().getFields())
+        .containsExactly(new FieldSelector.Field("metadata.name", "mesh-palisade-inject"));
+    assertThat(configuration.getName()).isEqualTo("webhook-ca-bundle");
+    assertThat(configuration.isGenerationAware()).isFalse();
   }
 
   private static MutatingWebhook webhook(String name, String caBundle) {
