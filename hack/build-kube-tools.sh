@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds etcd, kube-apiserver, kubectl and helm from the Go module proxy into
+# Builds etcd, the Kubernetes control plane and node (kube-apiserver, kube-controller-manager,
+# kube-scheduler, kubelet, kube-proxy), kubectl, helm and CoreDNS from the Go module proxy into
 # ~/.cache/palisade/bin/<versions>/ and does nothing for a binary already there.
-# Prints the directory. Cold: about 15-25 minutes on 2 cores; warm: instant.
+# Prints the directory. Cold: about 25-35 minutes on 2 cores; warm: instant.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -30,6 +31,12 @@ done
 build etcd etcd . ""
 build kube-apiserver kube ./cmd/kube-apiserver "$kube_ldflags"
 build kubectl kube ./cmd/kubectl "$kube_ldflags"
+build kube-controller-manager kube ./cmd/kube-controller-manager "$kube_ldflags"
+build kube-scheduler kube ./cmd/kube-scheduler "$kube_ldflags"
+build kubelet kube ./cmd/kubelet "$kube_ldflags"
+build kube-proxy kube ./cmd/kube-proxy "$kube_ldflags"
+build crictl crictl sigs.k8s.io/cri-tools/cmd/crictl "-X sigs.k8s.io/cri-tools/pkg/version.Version=$CRICTL_VERSION"
+build coredns coredns . "-X github.com/coredns/coredns/coremain.GitCommit=$COREDNS_VERSION"
 # Helm's default Kubernetes version (for `helm template` and kubeVersion checks) is set at build
 # time, as its own Makefile does; without it Helm assumes v1.20.
 helm_ldflags="-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION -X helm.sh/helm/v3/internal/version.gitTreeState=clean"

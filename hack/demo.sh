@@ -1,53 +1,56 @@
 #!/usr/bin/env bash
-# The Palisade demo, from a fresh machine: installs what it needs, starts a local Kubernetes
-# control plane, installs Palisade with helm, applies the examples and shows what a user sees,
-# including an invalid object being refused. Leaves the control plane running for you to explore;
-# hack/cluster-down.sh stops it.
+# The Palisade demo, from a fresh machine: installs what it needs, brings up a one-node
+# Kubernetes cluster (or reuses it), builds Palisade's images (only what changed), installs
+# Palisade with helm so that the operator runs in the cluster from its image, applies the
+# examples, deploys a small application, and shows from real pods what Palisade does. Leaves
+# the cluster running for you to explore; hack/cluster-down.sh stops it.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 bash "$PALISADE_ROOT/hack/install-prereqs.sh"
+use_jdk25
 bin=$(bash "$PALISADE_ROOT/hack/build-kube-tools.sh")
 export KUBECONFIG; KUBECONFIG=$(bash "$PALISADE_ROOT/hack/cluster-up.sh")
 kubectl() { "$bin/kubectl" "$@"; }
 helm() { "$bin/helm" "$@"; }
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+scratch=$(mktemp -d); trap 'rm -rf "$scratch"' EXIT
 
-step kubectl version
-kubectl version
+step kubectl get nodes -o wide
+kubectl get nodes -o wide
 
-# The operator runs on this machine (no kubelet here to run its pods): the API server calls its
-# injection webhook on localhost.
-webhook_url="https://localhost:$DEMO_HTTPS_PORT/mutate-pods"
+log "building Palisade and its images (only what changed)"
+(cd "$PALISADE_ROOT" && ./mvnw -B -q -ntp package -DskipTests -Dpalisade.aot.skip=true)
+# shellcheck disable=SC1090
+source "$(bash "$PALISADE_ROOT/hack/build-images.sh" palisade)"
+step "crictl images | grep palisade   # built here from Debian packages and a jlink-ed Java 25"
+"$bin/crictl" --runtime-endpoint "unix://$(containerd_socket)" images | grep -E '^IMAGE|palisade/(operator|sidecar|demo-app)'
+
 # Helm installs CRDs on first install only and never upgrades them (as with Istio and
 # cert-manager): apply the current ones so a re-run after an upgrade gets the new schema.
 step kubectl apply --server-side -f charts/palisade/crds/
 kubectl apply --server-side --force-conflicts -f "$PALISADE_ROOT/charts/palisade/crds/"
+# The operator serves its webhook with a certificate from a trust domain: create it first.
+step kubectl apply -f examples/10-trustdomain.yaml
+kubectl apply -f "$PALISADE_ROOT/examples/10-trustdomain.yaml"
 
-step helm upgrade --install palisade charts/palisade --namespace palisade-system --create-namespace --set operator.deploy=false --set webhook.url=$webhook_url
-helm upgrade --install palisade "$PALISADE_ROOT/charts/palisade" \
-  --namespace palisade-system --create-namespace --set operator.deploy=false \
-  --set webhook.url="$webhook_url" --wait
+image_values=(--set "operator.image.repository=${OPERATOR_IMAGE%:*}" --set "operator.image.tag=${OPERATOR_IMAGE##*:}"
+  --set "sidecar.image.repository=${SIDECAR_IMAGE%:*}" --set "sidecar.image.tag=${SIDECAR_IMAGE##*:}")
+step helm upgrade --install palisade charts/palisade --namespace palisade-system --create-namespace --wait "${image_values[*]}"
+helm upgrade --install palisade "$PALISADE_ROOT/charts/palisade" --namespace palisade-system \
+  --create-namespace --wait --timeout 5m "${image_values[@]}"
 
-step kubectl api-resources --api-group palisade.dev
-kubectl api-resources --api-group palisade.dev
-
-step "hack/run-operator.sh   # the operator, as the chart's ServiceAccount"
-bash "$PALISADE_ROOT/hack/run-operator.sh"
+step kubectl get pods -n palisade-system -o wide
+kubectl get pods -n palisade-system -o wide
 
 step kubectl apply -f examples/
 kubectl apply -f "$PALISADE_ROOT/examples/"
-
-step kubectl wait --for=condition=Ready trustdomain/cluster.local workloadcertificate/billing-job -n demo
-kubectl wait --for=condition=Ready --timeout=120s trustdomain/cluster.local
-kubectl wait --for=condition=Ready --timeout=60s -n demo workloadcertificate/billing-job
-
+kubectl wait --for=condition=Ready --timeout=120s trustdomain/cluster.local >/dev/null
+kubectl wait --for=condition=Ready --timeout=60s -n demo workloadcertificate/billing-job >/dev/null
 step kubectl get trustdomains,workloadcertificates,meshpolicies,accesspolicies -A
 kubectl get trustdomains,workloadcertificates,meshpolicies,accesspolicies -A
 
 step "kubectl get secret billing-job-tls -n demo   # checked with openssl verify"
-kubectl get secret billing-job-tls -n demo
-scratch=$(mktemp -d); trap 'rm -rf "$scratch"' EXIT
 kubectl get secret billing-job-tls -n demo -o jsonpath='{.data.tls\.crt}' | base64 -d >"$scratch/chain.pem"
 kubectl get configmap palisade-trust-bundle -n demo -o jsonpath='{.data.ca\.crt}' >"$scratch/bundle.pem"
 awk 'n==0{print} /END CERTIFICATE/{n++}' "$scratch/chain.pem" >"$scratch/leaf.pem"
@@ -55,54 +58,31 @@ awk 'n>=1{print} /END CERTIFICATE/{n++}' "$scratch/chain.pem" >"$scratch/interme
 openssl x509 -in "$scratch/leaf.pem" -noout -ext subjectAltName -enddate
 openssl verify -CAfile "$scratch/bundle.pem" -untrusted "$scratch/intermediates.pem" "$scratch/leaf.pem"
 
-# The operator serves the webhook once it has its serving certificate, and the API server
-# trusts it once the operator has written its CA into the webhook configuration.
-for _ in $(seq 1 60); do
-  curl -sf "http://127.0.0.1:$DEMO_ADMIN_PORT/readyz" >/dev/null \
-    && [ -n "$(kubectl get mutatingwebhookconfiguration palisade-inject -o jsonpath='{.webhooks[0].clientConfig.caBundle}')" ] \
-    && break
-  sleep 1
+step "kubectl apply -f hack/demo/apps.yaml   # shop, frontend, checkout in demo; legacy in outside"
+sed "s|@DEMO_APP_IMAGE@|$DEMO_APP_IMAGE|" "$PALISADE_ROOT/hack/demo/apps.yaml" | kubectl apply -f -
+for deployment in demo/shop demo/frontend demo/checkout outside/legacy; do
+  kubectl rollout status -n "${deployment%/*}" "deployment/${deployment#*/}" --timeout=180s >/dev/null
 done
+step kubectl get pods -A -o wide
+kubectl get pods -A -o wide
 
-step "a pod in the labelled namespace demo gets the proxy injected (namespace label palisade.dev/inject=enabled)"
-kubectl create serviceaccount checkout -n demo --dry-run=client -o yaml | kubectl apply -f - >/dev/null
-pod_yaml='apiVersion: v1
-kind: Pod
-metadata: {name: checkout-0}
-spec:
-  serviceAccountName: checkout
-  containers: [{name: app, image: registry.invalid/checkout:1}]   # no node runs it: the demo has no kubelet'
-# A pod's spec is fixed at creation: re-create it so a re-run of the demo shows injection too.
-kubectl delete pod checkout-0 -n demo --ignore-not-found --wait=false >/dev/null
-kubectl wait --for=delete pod/checkout-0 -n demo --timeout=30s >/dev/null 2>&1 || true
-for _ in $(seq 1 30); do   # until the API server has picked up the caBundle
-  printf '%s\n' "$pod_yaml" | kubectl create -n demo -f - >/dev/null 2>&1 && break
-  sleep 1
-done
-kubectl get pod checkout-0 -n demo -o custom-columns='POD:.metadata.name,INIT:.spec.initContainers[*].name,SIDECAR-RESTART:.spec.initContainers[1].restartPolicy,APP:.spec.containers[*].name,PROXY:.metadata.labels.palisade\.dev/proxy'
+step "the shop's pod: palisade-init ran and exited, palisade-proxy is a native sidecar that started before the app"
+kubectl get pod -n demo -l app=shop -o json | jq -r '.items[0] |
+  "pod \(.metadata.name) (\(.metadata.labels["palisade.dev/proxy"]), proxy \(.metadata.annotations["palisade.dev/proxy-version"]))",
+  (.status.initContainerStatuses[] | "  init container \(.name): restartPolicy \((.restartPolicy // "-")), \(.state | keys[0]) \(.state[] | .reason // "") started \(.state[].startedAt // .lastState.terminated.startedAt // "")"),
+  (.status.containerStatuses[] | "  container \(.name): \(.state | keys[0]) started \(.state[].startedAt)")'
 
-step "a pod asks the CA for its identity: POST /v1/certificates with its bound token and a CSR"
-token=$(kubectl create token checkout -n demo --audience palisade --duration 10m \
-  --bound-object-kind Pod --bound-object-name checkout-0)
-openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=ignored" \
-  -keyout "$scratch/checkout.key" -out "$scratch/checkout.csr" 2>/dev/null
-jq -n --rawfile csr "$scratch/checkout.csr" '{csr: $csr}' \
-  | curl -sS --cacert "$scratch/bundle.pem" -H "Authorization: Bearer $token" \
-      -H 'Content-Type: application/json' --data-binary @- \
-      "https://localhost:$DEMO_HTTPS_PORT/v1/certificates" >"$scratch/response.json"
-jq '{spiffeId, notAfter}' "$scratch/response.json"
-jq -r .certificateChain "$scratch/response.json" >"$scratch/checkout-chain.pem"
-awk 'n==0{print} /END CERTIFICATE/{n++}' "$scratch/checkout-chain.pem" >"$scratch/checkout-leaf.pem"
-awk 'n>=1{print} /END CERTIFICATE/{n++}' "$scratch/checkout-chain.pem" >"$scratch/checkout-int.pem"
-openssl verify -CAfile "$scratch/bundle.pem" -untrusted "$scratch/checkout-int.pem" "$scratch/checkout-leaf.pem"
+exec_app() { kubectl exec -n "$1" "deploy/$2" -c app -- /demo-app "${@:3}"; }
+step "kubectl exec -n demo deploy/frontend -- demo-app get http://shop.demo:8080/   # allowed: mTLS between the proxies"
+exec_app demo frontend get http://shop.demo:8080/ || die "the frontend should reach the shop"
+step "kubectl exec -n demo deploy/checkout -- demo-app get http://shop.demo:8080/   # denied by AccessPolicy shop-callers"
+if exec_app demo checkout get http://shop.demo:8080/; then die "the checkout should have been refused"; fi
+step "kubectl exec -n outside deploy/legacy -- demo-app get http://shop.demo:8080/   # plaintext, refused by MeshPolicy shop-strict"
+if exec_app outside legacy get http://shop.demo:8080/; then die "the plaintext client should have been refused"; fi
 
-bash "$PALISADE_ROOT/hack/demo-mesh.sh"
-
-step "curl localhost:$DEMO_ADMIN_PORT/metrics | grep palisade_ca"
-curl -s "http://127.0.0.1:$DEMO_ADMIN_PORT/metrics" | grep -E '^palisade_ca_(certificates_issued_total|expiry)' | grep -v ' 0.0$'
-
-step kubectl describe trustdomain cluster.local
-kubectl describe trustdomain cluster.local | sed -n '/^Status:/,$p'
+shop_ip=$(kubectl get pod -n demo -l app=shop -o jsonpath='{.items[0].status.podIP}')
+step "curl http://$shop_ip:15020/metrics | grep palisade_tls_handshakes_total   # the shop's proxy counted all three"
+curl -s "http://$shop_ip:15020/metrics" | grep -E '^palisade_(tls_handshakes_total|authz_decisions_total)' | grep -v ' 0.0$'
 
 # The admission policy is active once the API server has compiled it (about a second).
 invalid="$PALISADE_ROOT/operator/src/test/resources/invalid/wc-other-namespace.yaml"
@@ -119,11 +99,14 @@ done
 
 cat <<TXT
 
-Palisade's operator runs against a local control plane ($(kubectl version -o json | grep -m1 gitVersion | tr -d ' ",' | cut -d: -f2)).
-Explore it:
+Palisade runs on a one-node cluster ($(kubectl version -o json | jq -r .serverVersion.gitVersion), node $NODE_NAME at $NODE_IP).
+Try next:
   export KUBECONFIG=$KUBECONFIG PATH=$bin:\$PATH
-  kubectl explain trustdomain.spec --recursive
-  kubectl get td,wcert,mp,ap -A
-Operator log: $(cluster_state_dir)/logs/operator.log; proxies: $(cluster_state_dir)/logs/proxy-*.log
+  kubectl get pods -A                                   # the operator's two pods, the meshed pods with palisade-proxy
+  kubectl logs -n demo deploy/shop -c palisade-proxy    # the shop's proxy: handshakes, refusals and why
+  kubectl logs -n palisade-system deploy/palisade-operator
+  kubectl edit accesspolicy -n demo shop-callers        # add spiffe://cluster.local/ns/demo/sa/checkout, then:
+  kubectl exec -n demo deploy/checkout -c app -- /demo-app get http://shop.demo:8080/
+  crictl --runtime-endpoint unix://$(containerd_socket) ps   # the node's containers
 Stop it all with: bash hack/cluster-down.sh   (add --purge to delete its state)
 TXT
