@@ -67,9 +67,9 @@ step kubectl get pods -A -o wide
 kubectl get pods -A -o wide
 
 step "the shop's pod: palisade-init ran and exited, palisade-proxy is a native sidecar that started before the app"
-kubectl get pod -n demo -l app=shop -o json | jq -r '.items[0] |
+kubectl get pod -n demo -l app=shop -o json | jq -r '.items[0] | (.spec.initContainers | map({(.name): (.restartPolicy // "-")}) | add) as $restart |
   "pod \(.metadata.name) (\(.metadata.labels["palisade.dev/proxy"]), proxy \(.metadata.annotations["palisade.dev/proxy-version"]))",
-  (.status.initContainerStatuses[] | "  init container \(.name): restartPolicy \((.restartPolicy // "-")), \(.state | keys[0]) \(.state[] | .reason // "") started \(.state[].startedAt // .lastState.terminated.startedAt // "")"),
+  (.status.initContainerStatuses[] | "  init container \(.name): restartPolicy \($restart[.name]), \(.state | keys[0]) \(.state[] | .reason // "") started \(.state[].startedAt // "")"),
   (.status.containerStatuses[] | "  container \(.name): \(.state | keys[0]) started \(.state[].startedAt)")'
 
 exec_app() { kubectl exec -n "$1" "deploy/$2" -c app -- /demo-app "${@:3}"; }
