@@ -6,9 +6,11 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,9 +40,17 @@ public final class PalisadeApi {
                 .withName(name).get()));
       }
     }
-    for (Path policy : files(RepoFiles.resolve("charts/palisade/templates"), ".yaml")) {
-      if (policy.getFileName().toString().contains("ValidatingAdmissionPolicy")) {
-        load(client, policy);
+    // The policies as helm renders them for the default release (their names are templated).
+    String manifests = new Helm().template(OperatorServiceAccount.NAMESPACE);
+    for (HasMetadata resource : client.load(new ByteArrayInputStream(
+        manifests.getBytes(StandardCharsets.UTF_8))).items()) {
+      if (resource.getKind().startsWith("ValidatingAdmissionPolicy")) {
+        try {
+          client.resource(resource).forceConflicts().serverSideApply();
+        } catch (KubernetesClientException e) {
+          throw new IllegalStateException("could not apply the chart's " + resource.getKind()
+              + " " + resource.getMetadata().getName() + ": " + e.getMessage(), e);
+        }
       }
     }
     installed = true;
