@@ -19,6 +19,7 @@ for table in filter nat mangle; do
   while read -r chain; do left+=("iptables chain $table/$chain"); done \
     < <(iptables -t "$table" -S 2>/dev/null | awk '$1 == "-N" && $2 ~ /^(KUBE|CNI|PALISADE-NODE)/ {print $2}')
 done
+compgen -G '/var/lib/cni/results/palisade-pods-*' >/dev/null && left+=("CNI results in /var/lib/cni/results")
 for hierarchy in /sys/fs/cgroup/*/kubepods /sys/fs/cgroup/kubepods; do
   [ -d "$hierarchy" ] && left+=("cgroup $hierarchy")
 done

@@ -56,6 +56,10 @@ ip link delete palisade-br0 2>/dev/null || true
 ip link delete palisade0 2>/dev/null || true
 [ -f "$state/ip_forward.orig" ] && sysctl -qw "net.ipv4.ip_forward=$(cat "$state/ip_forward.orig")" && rm -f "$state/ip_forward.orig"
 rm -rf "$state/cni/networks"
+# What libcni and the shims keep outside our state directory: cached CNI results of our network,
+# and the shims' socket directory once empty.
+rm -f /var/lib/cni/results/palisade-pods-*
+rmdir /run/containerd/s /run/containerd/runc/k8s.io /run/containerd/runc /run/containerd 2>/dev/null || true
 
 # iptables: the node's chain, and every KUBE-* and CNI-* chain left in any table.
 iptables -D FORWARD -j PALISADE-NODE 2>/dev/null || true

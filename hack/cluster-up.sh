@@ -170,6 +170,7 @@ state = "$state/containerd/state"
       [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
         # No systemd: cgroup v1 with the cgroupfs driver, as the kubelet is configured.
         SystemdCgroup = false
+        Root = "$state/containerd/runc"
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "$cni_bin"
     conf_dir = "$state/cni/net.d"

@@ -28,9 +28,9 @@ final class Node {
   static synchronized KubernetesClient client() {
     if (client == null) {
       try {
-        client = new KubernetesClientBuilder()
-            .withConfig(Config.fromKubeconfig(Files.readString(KUBECONFIG)))
-            .build();
+        Config config = Config.fromKubeconfig(Files.readString(KUBECONFIG));
+        config.setClientKeyAlgo("EC");  // the cluster's certificates are ECDSA P-256
+        client = new KubernetesClientBuilder().withConfig(config).build();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

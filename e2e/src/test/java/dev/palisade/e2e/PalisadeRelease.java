@@ -15,11 +15,12 @@ final class PalisadeRelease {
 
   private PalisadeRelease() {}
 
-  /** Installs the release unless it is there (a test before may have uninstalled it). */
+  /**
+   * Installs the release with the default values and this build's images (a test before may
+   * have uninstalled it, or upgraded it with other values).
+   */
   static void ensureInstalled() {
-    if (!Node.helm("status", NAME, "--namespace", NAMESPACE).succeeded()) {
-      install();
-    }
+    install();
   }
 
   /**

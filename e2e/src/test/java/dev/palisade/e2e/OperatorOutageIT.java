@@ -1,0 +1,99 @@
+package dev.palisade.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The control plane may go away; the data plane must not notice. Both operator pods are deleted
+ * and held down (the Deployment scaled to zero) under a live connection, then brought back.
+ */
+class OperatorOutageIT {
+
+  private static MeshFixture mesh;
+
+  @BeforeAll
+  static void meshedApplication() {
+    PalisadeRelease.ensureInstalled();
+    mesh = MeshFixture.create("e2e-outage");
+  }
+
+  @AfterAll
+  static void restore() {
+    scaleOperator(2);
+    if (mesh != null) {
+      mesh.close();
+    }
+  }
+
+  @Test
+  void trafficOutlivesTheOperatorAndAPodCreatedMeanwhileIsAdmittedOnceItIsBack() throws Exception {
+    Pod server = mesh.pod(mesh.namespace, "server");
+    String active = "palisade_connections_active{direction=\"inbound\"}";
+    Path streamLog = Files.createTempFile("stream", ".log");
+    Process stream = Node.kubectlInBackground(streamLog, "exec", "-n", mesh.namespace,
+        "deploy/client", "-c", "app", "--", "/demo-app", "stream", mesh.serverEcho(), "45s");
+    try {
+      // The client's proxy learns from the operator which identity the server must present;
+      // a destination it has never asked about is refused while no operator answers.
+      assertThat(mesh.demoApp(mesh.namespace, "client", "get", mesh.serverUrl()).stdout())
+          .contains("200 OK");
+      await().atMost(Duration.ofSeconds(20))
+          .until(() -> mesh.proxyMetric(server, active) >= 1);
+
+      scaleOperator(0);
+      await().atMost(Duration.ofSeconds(60)).until(() -> operatorPods() == 0);
+
+      // New connections between meshed pods: certificates, policy and the destinations they
+      // know are the proxies' own.
+      assertThat(mesh.demoApp(mesh.namespace, "client", "get", mesh.serverUrl()).stdout())
+          .contains("200 OK");
+      // A pod of a labelled namespace is refused while no replica answers (failurePolicy Fail):
+      // created without its proxy it would talk plaintext in a namespace that asked for mTLS.
+      mesh.apply(MeshFixture.deployment(mesh.namespace, "late", Node.image("DEMO_APP_IMAGE"),
+          "[sleep]"));
+      await().atMost(Duration.ofSeconds(60)).until(() -> Node.kubectl("get", "events", "-n",
+          mesh.namespace, "--field-selector", "reason=FailedCreate", "-o",
+          "jsonpath={.items[*].message}").stdout().contains("inject.palisade.dev"));
+      assertThat(Node.client().pods().inNamespace(mesh.namespace).withLabel("app", "late").list()
+          .getItems()).isEmpty();
+
+      scaleOperator(2);
+      // The ReplicaSet controller retries; the pod is admitted, injected, and its proxy gets a
+      // certificate from the operator (it is Ready only then).
+      mesh.waitReady(mesh.namespace, "late");
+      assertThat(mesh.pod(mesh.namespace, "late").getMetadata().getLabels())
+          .containsEntry("palisade.dev/proxy", "injected");
+
+      assertThat(stream.waitFor(90, TimeUnit.SECONDS)).as("stream finished").isTrue();
+      assertThat(Files.readString(streamLog)).contains("no error");
+      assertThat(stream.exitValue()).isZero();
+    } finally {
+      stream.destroyForcibly();
+      Files.deleteIfExists(streamLog);
+    }
+  }
+
+  private static void scaleOperator(int replicas) {
+    Node.kubectl("scale", "deployment", PalisadeRelease.OPERATOR, "-n", PalisadeRelease.NAMESPACE,
+        "--replicas=" + replicas).orThrow();
+    if (replicas > 0) {
+      Node.kubectl("rollout", "status", "deployment", PalisadeRelease.OPERATOR, "-n",
+          PalisadeRelease.NAMESPACE, "--timeout=180s").orThrow();
+    }
+  }
+
+  private static long operatorPods() {
+    return Node.client().pods().inNamespace(PalisadeRelease.NAMESPACE).list().getItems().stream()
+        .filter(pod -> pod.getMetadata().getName().startsWith(PalisadeRelease.OPERATOR + "-"))
+        .count();
+  }
+}
