@@ -13,7 +13,8 @@
 #
 # Usage: bash hack/bench-scale.sh [steps]        # steps default 1000,5000,10000
 # Environment: SCALE_NODES (500), SCALE_NAMESPACES (200), SCALE_MEMORY (the chart's
-#   operator.resources.limits.memory), SCALE_OUT (docs/scale), SCALE_SKIP_BUILD=1.
+#   operator.resources.limits.memory), SCALE_OUT (docs/scale), SCALE_SKIP_BUILD=1,
+#   SCALE_PROFILE=1 (a JFR recording of the operator, with `jfr view` summaries, in the logs).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -174,10 +175,12 @@ operator_kubeconfig=$state/operator.kubeconfig
 "$bin/kubectl" config --kubeconfig "$operator_kubeconfig" set-context scale --cluster scale --user palisade-operator >/dev/null
 "$bin/kubectl" config --kubeconfig "$operator_kubeconfig" use-context scale >/dev/null
 
+jfr=""
+[ "${SCALE_PROFILE:-}" != 1 ] || jfr="-XX:StartFlightRecording=filename=$state/logs/operator.jfr,settings=profile,dumponexit=true -XX:NativeMemoryTracking=summary"
 log "starting the operator (memory limit $memory: -XX:MaxRAM=$memory_bytes, heap from the launcher's MaxRAMPercentage)"
 # shellcheck disable=SC2046 # one VAR=value word each
 start operator env -i PATH="$PATH" HOME="$state" JAVA_HOME="$JAVA_HOME" KUBECONFIG="$operator_kubeconfig" \
-  $(cat "$env_file") PALISADE_JAVA_OPTS="-XX:MaxRAM=$memory_bytes -Xlog:gc:file=$state/logs/operator-gc.log" \
+  $(cat "$env_file") PALISADE_JAVA_OPTS="-XX:MaxRAM=$memory_bytes -Xlog:gc:file=$state/logs/operator-gc.log $jfr" \
   "$launcher"
 operator_pid=${pids[-1]}
 wait_for operator 120 curl -sf "http://127.0.0.1:$ADMIN_PORT/readyz"
@@ -199,6 +202,13 @@ log "running the load tool: steps $steps"
   -operator-pid "$operator_pid" -jcmd "$JAVA_HOME/bin/jcmd" -audit-log "$state/logs/audit.log" \
   -steps "$steps" -nodes "$nodes" -namespaces "$namespaces" -out "$out" 2>&1 | tee "$results/scale.log"
 kill -0 "$operator_pid" 2>/dev/null || die "the operator died during the run: see $results/logs/operator.log"
+if [ -n "$jfr" ]; then
+  "$JAVA_HOME/bin/jcmd" "$operator_pid" VM.native_memory summary >"$state/logs/nmt-summary.txt" 2>&1 || true
+  "$JAVA_HOME/bin/jcmd" "$operator_pid" JFR.dump filename="$state/logs/operator.jfr" >/dev/null
+  for view in hot-methods gc allocation-by-class; do
+    "$JAVA_HOME/bin/jfr" view --width 200 "$view" "$state/logs/operator.jfr" >"$state/logs/jfr-$view.txt" 2>&1 || true
+  done
+fi
 pods_running=$(kubectl get pods -A --field-selector status.phase=Running --no-headers 2>/dev/null | wc -l)
 log "pods Running (kwok): $pods_running"
 echo "pods Running (kwok) at the end: $pods_running" >>"$results/scale.log"

@@ -12,7 +12,7 @@ for name in etcd kube-apiserver kube-controller-manager kube-scheduler container
 done
 pgrep -f "containerd-shim-runc-v2 .*-address $(containerd_socket)" >/dev/null && left+=("containerd shims")
 while read -r mount; do left+=("mount $mount"); done < <(awk -v p="$state/" 'index($2, p) == 1 {print $2}' /proc/self/mounts)
-while read -r netns; do left+=("network namespace $netns"); done < <(ip netns list 2>/dev/null | awk '/^cni-/ {print $1}')
+while read -r netns; do left+=("network namespace $netns"); done < <(compgen -G '/run/netns/cni-*' || true)
 for link in palisade-br0 palisade0; do ip link show "$link" >/dev/null 2>&1 && left+=("interface $link"); done
 while read -r veth; do left+=("veth $veth"); done < <(ip -o link show type veth 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1 | grep '^veth' || true)
 for table in filter nat mangle; do

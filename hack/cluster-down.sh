@@ -6,6 +6,7 @@
 # hack/check-node-clean.sh verifies it. --purge also deletes the state (etcd data,
 # certificates, kubeconfigs, containerd's image store).
 set -euo pipefail
+shopt -s globstar nullglob
 source "$(dirname "$0")/lib.sh"
 state=$(cluster_state_dir)
 bin=$(kube_bin_dir)
@@ -51,7 +52,15 @@ awk -v prefix="$state/" 'index($2, prefix) == 1 {print $2}' /proc/self/mounts | 
   while read -r mount; do umount -l "$mount" 2>/dev/null || true; done
 
 # Network: namespaces containerd made for pods (cni-*), the bridge, the node's interface.
-for netns in $(ip netns list 2>/dev/null | awk '/^cni-/ {print $1}'); do ip netns delete "$netns" 2>/dev/null || true; done
+for netns in /run/netns/cni-*; do
+  umount -l "$netns" 2>/dev/null || true
+  rm -f "$netns" 2>/dev/null || true
+done
+# The bind mount of /run/netns onto itself, if cluster-up made it (see there).
+if [ -f "$state/netns-bind-mount" ]; then
+  umount -l /run/netns 2>/dev/null || true
+  rm -f "$state/netns-bind-mount"
+fi
 ip link delete palisade-br0 2>/dev/null || true
 ip link delete palisade0 2>/dev/null || true
 [ -f "$state/ip_forward.orig" ] && sysctl -qw "net.ipv4.ip_forward=$(cat "$state/ip_forward.orig")" && rm -f "$state/ip_forward.orig"
@@ -75,7 +84,11 @@ for table in filter nat mangle; do
   for chain in $chains; do iptables -t "$table" -X "$chain" 2>/dev/null || true; done
 done
 
-# The pods' cgroups, in every v1 hierarchy, deepest first.
+# The pods' cgroups, in every v1 hierarchy, deepest first; any process still in one (a
+# container whose shim was killed with a session) is killed first, or the cgroup cannot go.
+for procs in /sys/fs/cgroup/*/kubepods/cgroup.procs /sys/fs/cgroup/*/kubepods/**/cgroup.procs; do
+  [ -f "$procs" ] && xargs -r kill -9 <"$procs" 2>/dev/null || true
+done
 for hierarchy in /sys/fs/cgroup/*/; do
   [ -d "$hierarchy/kubepods" ] || continue
   find "$hierarchy/kubepods" -depth -type d -exec rmdir {} \; 2>/dev/null || true

@@ -100,6 +100,15 @@ ip link set palisade0 up
 sysctl -qw net.ipv4.ip_forward=1
 [ "$(cat /proc/sys/net/bridge/bridge-nf-call-iptables 2>/dev/null || echo 1)" = 1 ] \
   || sysctl -qw net.bridge.bridge-nf-call-iptables=1
+# containerd mounts each pod's network namespace under /run/netns. The first `ip netns add` on
+# this machine (the sidecar's tests use it) would bind-mount /run/netns over itself and hide
+# those mounts, which then can be neither unmounted nor removed: make it the shared mount point
+# that iproute2 expects first.
+mkdir -p /run/netns
+if ! mountpoint -q /run/netns; then
+  mount --bind /run/netns /run/netns && touch "$state/netns-bind-mount"
+fi
+mount --make-shared /run/netns
 # Pods may reach only the benchmarking range: forwarding is on for the bridge, never a way out.
 iptables -N PALISADE-NODE 2>/dev/null || iptables -F PALISADE-NODE
 iptables -A PALISADE-NODE -s "$POD_CIDR" ! -d 198.18.0.0/15 -j REJECT

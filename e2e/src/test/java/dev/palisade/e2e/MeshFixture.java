@@ -21,7 +21,8 @@ import java.util.List;
  * application's server (Deployment and Service {@code server}, app=server) and two client pods,
  * {@code client} (service account client, let in by the AccessPolicy) and {@code intruder}
  * (service account intruder, not let in); the server is STRICT. Beside it, an unlabelled
- * namespace with {@code legacy}, a client without a proxy. Deleted on {@link #close()}.
+ * namespace with {@code legacy}, a pod without a proxy that is a plaintext client and, as
+ * Service {@code legacy}, a server outside the mesh. Deleted on {@link #close()}.
  */
 final class MeshFixture implements AutoCloseable {
 
@@ -78,6 +79,11 @@ final class MeshFixture implements AutoCloseable {
 
   String serverEcho() {
     return "server." + namespace + ":9000";
+  }
+
+  /** The plaintext server outside the mesh. */
+  String legacyUrl() {
+    return "http://legacy." + plainNamespace + ":8080/";
   }
 
   Pod pod(String inNamespace, String app) {
@@ -148,12 +154,19 @@ final class MeshFixture implements AutoCloseable {
         spec:
           selector: {app: server}
           ports: [{name: http, port: 8080}, {name: echo, port: 9000}]
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: legacy, namespace: %2$s}
+        spec:
+          selector: {app: legacy}
+          ports: [{name: http, port: 8080}]
         """.formatted(namespace, plainNamespace));
     yaml.append(deployment(namespace, "server", image,
         "[serve, --http, \":8080\", --echo, \":9000\"]"));
     yaml.append(deployment(namespace, "client", image, "[sleep]"));
     yaml.append(deployment(namespace, "intruder", image, "[sleep]"));
-    yaml.append(deployment(plainNamespace, "legacy", image, "[sleep]"));
+    yaml.append(deployment(plainNamespace, "legacy", image, "[serve, --http, \":8080\"]"));
     return yaml.toString();
   }
 

@@ -79,6 +79,30 @@ class MeshTrafficIT {
   }
 
   @Test
+  void theClientsProxyDialsTheServerWithMutualTlsByTheIdentityTheOperatorNames() {
+    // The client's proxy asks the operator (/v1/destinations) what the Service's address is,
+    // learns that it is meshed and which identity must answer, and counts the handshake.
+    Pod client = mesh.pod(mesh.namespace, "client");
+    String series = "palisade_tls_handshakes_total{direction=\"outbound\",reason=\"none\","
+        + "result=\"success\"}";
+    double before = mesh.proxyMetric(client, series);
+    assertThat(mesh.demoApp(mesh.namespace, "client", "get", mesh.serverUrl()).stdout())
+        .contains("200 OK");
+    assertThat(mesh.proxyMetric(client, series)).isEqualTo(before + 1);
+  }
+
+  @Test
+  void aServerOutsideTheMeshIsReachedInPlaintext() {
+    Pod client = mesh.pod(mesh.namespace, "client");
+    String series = "palisade_tls_handshakes_total{direction=\"outbound\",reason=\"none\","
+        + "result=\"success\"}";
+    double before = mesh.proxyMetric(client, series);
+    assertThat(mesh.demoApp(mesh.namespace, "client", "get", mesh.legacyUrl()).stdout())
+        .contains("200 OK", "hello from legacy-");
+    assertThat(mesh.proxyMetric(client, series)).as("no handshake").isEqualTo(before);
+  }
+
+  @Test
   void strictRefusesAPlaintextClientAndCountsIt() {
     Pod server = mesh.pod(mesh.namespace, "server");
     String series = "palisade_tls_handshakes_total{direction=\"inbound\","

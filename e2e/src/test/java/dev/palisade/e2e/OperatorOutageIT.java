@@ -46,23 +46,34 @@ class OperatorOutageIT {
       // a destination it has never asked about is refused while no operator answers.
       assertThat(mesh.demoApp(mesh.namespace, "client", "get", mesh.serverUrl()).stdout())
           .contains("200 OK");
-      await().atMost(Duration.ofSeconds(20))
+      await("the stream's connection at the server").atMost(Duration.ofSeconds(20))
           .until(() -> mesh.proxyMetric(server, active) >= 1);
 
       scaleOperator(0);
-      await().atMost(Duration.ofSeconds(60)).until(() -> operatorPods() == 0);
+      await("operator pods gone").atMost(Duration.ofSeconds(60)).until(() -> operatorPods() == 0);
 
       // New connections between meshed pods: certificates, policy and the destinations they
       // know are the proxies' own.
       assertThat(mesh.demoApp(mesh.namespace, "client", "get", mesh.serverUrl()).stdout())
           .contains("200 OK");
+      assertThat(mesh.demoApp(mesh.namespace, "intruder", "get", mesh.serverUrl()).succeeded())
+          .as("the policy in force stays in force").isFalse();
+      // A destination never looked up cannot be told meshed or not: refused, never plaintext.
+      Pod client = mesh.pod(mesh.namespace, "client");
+      String unknown = "palisade_tls_handshakes_total{direction=\"outbound\","
+          + "reason=\"destination_unknown\",result=\"failure\"}";
+      double refusedBefore = mesh.proxyMetric(client, unknown);
+      assertThat(mesh.demoApp(mesh.namespace, "client", "get", mesh.legacyUrl()).succeeded())
+          .isFalse();
+      assertThat(mesh.proxyMetric(client, unknown)).isEqualTo(refusedBefore + 1);
       // A pod of a labelled namespace is refused while no replica answers (failurePolicy Fail):
       // created without its proxy it would talk plaintext in a namespace that asked for mTLS.
       mesh.apply(MeshFixture.deployment(mesh.namespace, "late", Node.image("DEMO_APP_IMAGE"),
           "[sleep]"));
-      await().atMost(Duration.ofSeconds(60)).until(() -> Node.kubectl("get", "events", "-n",
-          mesh.namespace, "--field-selector", "reason=FailedCreate", "-o",
-          "jsonpath={.items[*].message}").stdout().contains("inject.palisade.dev"));
+      await("the webhook's refusal in the ReplicaSet's events").atMost(Duration.ofSeconds(60))
+          .until(() -> Node.kubectl("get", "events", "-n", mesh.namespace, "--field-selector",
+              "reason=FailedCreate", "-o", "jsonpath={.items[*].message}").stdout()
+              .contains("inject.palisade.dev"));
       assertThat(Node.client().pods().inNamespace(mesh.namespace).withLabel("app", "late").list()
           .getItems()).isEmpty();
 
