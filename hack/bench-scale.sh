@@ -176,7 +176,7 @@ operator_kubeconfig=$state/operator.kubeconfig
 "$bin/kubectl" config --kubeconfig "$operator_kubeconfig" use-context scale >/dev/null
 
 jfr=""
-[ "${SCALE_PROFILE:-}" != 1 ] || jfr="-XX:StartFlightRecording=filename=$state/logs/operator.jfr,settings=profile,dumponexit=true -XX:NativeMemoryTracking=summary"
+[ "${SCALE_PROFILE:-}" != 1 ] || jfr="-XX:StartFlightRecording=filename=$state/logs/operator.jfr,settings=default,dumponexit=true -XX:NativeMemoryTracking=summary"
 log "starting the operator (memory limit $memory: -XX:MaxRAM=$memory_bytes, heap from the launcher's MaxRAMPercentage)"
 # shellcheck disable=SC2046 # one VAR=value word each
 start operator env -i PATH="$PATH" HOME="$state" JAVA_HOME="$JAVA_HOME" KUBECONFIG="$operator_kubeconfig" \

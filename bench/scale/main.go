@@ -14,6 +14,7 @@ import (
 	"log"
 	"math"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -106,7 +107,7 @@ func run(o options) error {
 		return err
 	}
 	summary := []string{}
-	header := "pods,rss_mib,heap_after_gc_mib,long_polls,api_rps_ramp,api_rps_idle,create_p50_ms,create_p99_ms,create_max_ms," +
+	header := "pods,rss_mib,heap_after_gc_mib,long_polls,api_rps_ramp,api_rps_idle,create_refused,create_p50_ms,create_p99_ms,create_max_ms," +
 		"webhook_op_p50_le_ms,webhook_op_p99_le_ms,webhook_apiserver_p99_le_ms,ramp_s," +
 		"fanout_ns_affected,fanout_ns_p50_ms,fanout_ns_p99_ms,fanout_ns_max_ms," +
 		"fanout_mesh_affected,fanout_mesh_p50_ms,fanout_mesh_p99_ms,fanout_mesh_max_ms,fanout_mesh_operator_cpu_ms," +
@@ -146,6 +147,7 @@ func (b *bench) operatorTarget(ctx context.Context) (*operatorTarget, error) {
 
 func (b *bench) step(ctx context.Context, target int) (string, error) {
 	from := len(b.sidecars)
+	waitIdleMachine()
 	log.Printf("=== step: pods %d -> %d", from, target)
 	b.audit.since() // discard what came before the ramp
 	rampStart := time.Now()
@@ -154,15 +156,31 @@ func (b *bench) step(ctx context.Context, target int) (string, error) {
 	opBefore, _ := scrape(b.o.operatorAdmin + "/metrics")
 	apiBefore, _ := b.k.raw(ctx, "/metrics")
 	created := make([]*sidecar, target-from)
-	latencies := make([]time.Duration, target-from)
-	var notInjected atomic.Int64
+	samples := &durations{}
+	var notInjected, refused atomic.Int64
 	err := parallel(ctx, target-from, b.o.createWorkers, func(j int) error {
 		i := from + j
 		namespace, pod := podObject(i, b.o.namespaces, b.o.nodes)
 		var answer podAnswer
-		start := time.Now()
-		err := b.k.do(ctx, http.MethodPost, "/api/v1/namespaces/"+namespace+"/pods", "", pod, &answer)
-		latencies[j] = time.Since(start)
+		var err error
+		// A refusal (the webhook timed out: failurePolicy Fail) is retried after a second, as a
+		// controller would; each attempt's round trip is a sample.
+		for attempt := 0; attempt < 5; attempt++ {
+			start := time.Now()
+			err = b.k.do(ctx, http.MethodPost, "/api/v1/namespaces/"+namespace+"/pods", "", pod, &answer)
+			samples.add(time.Since(start))
+			if attempt > 0 && isStatus(err, http.StatusConflict) { // created after all
+				err = b.k.do(ctx, http.MethodGet, "/api/v1/namespaces/"+namespace+"/pods/"+podIndexName(i), "", nil, &answer)
+			}
+			if err == nil || !isStatus(err, http.StatusInternalServerError) {
+				break
+			}
+			refused.Add(1)
+			if refused.Load() <= 3 {
+				log.Printf("pod %d refused: %v", i, err)
+			}
+			time.Sleep(time.Second)
+		}
 		if err != nil {
 			return fmt.Errorf("creating pod %d: %w", i, err)
 		}
@@ -182,6 +200,7 @@ func (b *bench) step(ctx context.Context, target int) (string, error) {
 	}
 	opAfter, _ := scrape(b.o.operatorAdmin + "/metrics")
 	apiAfter, _ := b.k.raw(ctx, "/metrics")
+	latencies := samples.list
 	sorted := sortDurations(append([]time.Duration(nil), latencies...))
 	webhookOp := histogramFrom(opAfter, "palisade_webhook_duration_seconds", "").minus(histogramFrom(opBefore, "palisade_webhook_duration_seconds", ""))
 	op50, _ := webhookOp.quantile(0.5)
@@ -189,14 +208,14 @@ func (b *bench) step(ctx context.Context, target int) (string, error) {
 	webhookAPI := histogramFrom(apiAfter, "apiserver_admission_webhook_admission_duration_seconds", `name="namespaces.inject.palisade.dev"`).
 		minus(histogramFrom(apiBefore, "apiserver_admission_webhook_admission_duration_seconds", `name="namespaces.inject.palisade.dev"`))
 	api99, _ := webhookAPI.quantile(0.99)
-	log.Printf("created %d pods in %.1f s (%d workers): round trip p50 %.1f ms, p99 %.1f ms, max %.1f ms; operator reviews %.0f: p50 <= %.0f ms, p99 <= %.0f ms; API server's webhook call p99 <= %.0f ms",
-		len(created), createElapsed.Seconds(), b.o.createWorkers, ms(percentile(sorted, 50)), ms(percentile(sorted, 99)), ms(sorted[len(sorted)-1]),
+	log.Printf("created %d pods in %.1f s (%d workers; %d attempts refused by the API server because the webhook did not answer in time): round trip p50 %.1f ms, p99 %.1f ms, max %.1f ms; operator reviews %.0f: p50 <= %.0f ms, p99 <= %.0f ms; API server's webhook call p99 <= %.0f ms",
+		len(created), createElapsed.Seconds(), b.o.createWorkers, refused.Load(), ms(percentile(sorted, 50)), ms(percentile(sorted, 99)), ms(sorted[len(sorted)-1]),
 		reviews, op50*1000, op99*1000, api99*1000)
 	rows := make([]string, len(latencies))
 	for j, l := range latencies {
-		rows[j] = fmt.Sprintf("%d,%.2f", from+j, ms(l))
+		rows[j] = fmt.Sprintf("%d,%.2f", j, ms(l))
 	}
-	if err := writeCSV(filepath.Join(b.o.out, fmt.Sprintf("create-%d.csv", target)), "pod,create_ms", rows); err != nil {
+	if err := writeCSV(filepath.Join(b.o.out, fmt.Sprintf("create-%d.csv", target)), "attempt,create_ms", rows); err != nil {
 		return "", err
 	}
 
@@ -307,14 +326,15 @@ func (b *bench) step(ctx context.Context, target int) (string, error) {
 	time.Sleep(5 * time.Second)
 
 	// 5. Mass restart: every sidecar drops its connection and asks for a new certificate at once.
+	waitIdleMachine()
 	restart := b.massRestart(ctx)
 	if err := writeCSV(filepath.Join(b.o.out, fmt.Sprintf("restart-%d.csv", target)), "sidecar,certified_s,attempts,config_s", restart.rows); err != nil {
 		return "", err
 	}
 	b.audit.since()
 
-	return fmt.Sprintf("%d,%.0f,%.1f,%.0f,%.1f,%.2f,%.1f,%.1f,%.1f,%.0f,%.0f,%.0f,%.1f,%d,%.0f,%.0f,%.0f,%d,%.0f,%.0f,%.0f,%.0f,%d,%.1f,%.1f,%.1f,%d,%d,%d,%d,%.1f",
-		target, rss, heap, longPolls, float64(rampRequests)/rampElapsed.Seconds(), idleRate,
+	return fmt.Sprintf("%d,%.0f,%.1f,%.0f,%.1f,%.2f,%d,%.1f,%.1f,%.1f,%.0f,%.0f,%.0f,%.1f,%d,%.0f,%.0f,%.0f,%d,%.0f,%.0f,%.0f,%.0f,%d,%.1f,%.1f,%.1f,%d,%d,%d,%d,%.1f",
+		target, rss, heap, longPolls, float64(rampRequests)/rampElapsed.Seconds(), idleRate, refused.Load(),
 		ms(percentile(sorted, 50)), ms(percentile(sorted, 99)), ms(sorted[len(sorted)-1]),
 		op50*1000, op99*1000, api99*1000, rampElapsed.Seconds(),
 		nsAffected, ms(percentile(nsSorted, 50)), ms(percentile(nsSorted, 99)), ms(percentile(nsSorted, 100)),
@@ -487,4 +507,28 @@ func (b *bench) countHolding() int {
 		}
 	}
 	return n
+}
+
+// durations collects samples from many goroutines.
+type durations struct {
+	mu   sync.Mutex
+	list []time.Duration
+}
+
+func (d *durations) add(v time.Duration) {
+	d.mu.Lock()
+	d.list = append(d.list, v)
+	d.mu.Unlock()
+}
+
+// waitIdleMachine holds a heavy phase while another session's heavy work runs
+// (/tmp/palisade-cpu-busy), for 10 minutes at most.
+func waitIdleMachine() {
+	for i := 0; i < 20; i++ {
+		if _, err := os.Stat("/tmp/palisade-cpu-busy"); err != nil {
+			return
+		}
+		log.Printf("/tmp/palisade-cpu-busy exists: waiting 30 s")
+		time.Sleep(30 * time.Second)
+	}
 }
