@@ -15,6 +15,10 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length == 1 && args[0].equals("aot-training")) {
+      AotTraining.run();  // the image build's training run for the AOT cache
+      return;
+    }
     OperatorConfig config = OperatorConfig.fromEnvironment(System.getenv());
     Clock clock = Clock.systemUTC();
     KubernetesClient client = new KubernetesClientBuilder().build();

@@ -231,9 +231,13 @@ class InjectionWebhookIT {
 
     assertThat(names(stored.getSpec().getInitContainers()))
         .containsExactly("palisade-init", "palisade-proxy");
-    await("trust bundle in " + PLAIN_NS).atMost(WAIT).untilAsserted(() ->
-        assertThat(Pem.parseCertificates(admin.configMaps().inNamespace(PLAIN_NS)
-            .withName("palisade-trust-bundle").get().getData().get("ca.crt"))).contains(root));
+    // Until the reconciler has written it: absent at first (an NPE would end the wait at once).
+    await("trust bundle in " + PLAIN_NS).atMost(WAIT).untilAsserted(() -> {
+      var bundle = admin.configMaps().inNamespace(PLAIN_NS).withName("palisade-trust-bundle")
+          .get();
+      assertThat(bundle).isNotNull();
+      assertThat(Pem.parseCertificates(bundle.getData().get("ca.crt"))).contains(root);
+    });
   }
 
   @Test

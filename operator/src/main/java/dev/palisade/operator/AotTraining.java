@@ -1,0 +1,77 @@
+package dev.palisade.operator;
+
+import dev.palisade.api.v1alpha1.TrustDomain;
+import dev.palisade.common.pki.CsrVerifier;
+import dev.palisade.common.pki.Csrs;
+import dev.palisade.common.pki.Issuer;
+import dev.palisade.common.pki.KeyType;
+import dev.palisade.common.pki.Pem;
+import dev.palisade.common.pki.X509Profiles;
+import dev.palisade.common.spiffe.WorkloadIdentity;
+import dev.palisade.operator.http.HttpServer;
+import dev.palisade.operator.http.RequestHandler;
+import dev.palisade.operator.http.Response;
+import dev.palisade.operator.injection.PodInjector;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The training run that records the operator image's AOT cache ({@code palisade-operator
+ * aot-training}, operator/Dockerfile): what every start goes through, without a cluster. The
+ * settings, the CA's keys and X.509 profiles, a CSR verified and signed, the API model and a pod
+ * through JSON, a pod through the injector, and an HTTP round trip through the operator's Netty
+ * server with the JDK's HTTP client (fabric8's transport). The JVM writes the cache as it exits.
+ */
+final class AotTraining {
+
+  private static final String TRUST_DOMAIN = "aot-training.local";
+
+  private AotTraining() {}
+
+  static void run() throws Exception {
+    OperatorConfig config = OperatorConfig.fromEnvironment(Map.of());
+    Instant now = Instant.now();
+    KeyPair rootKeys = KeyType.ECDSA_P256.generate();
+    Issuer root = new Issuer(X509Profiles.root(rootKeys, TRUST_DOMAIN, now, Duration.ofHours(2)),
+        rootKeys.getPrivate(), List.of());
+    KeyPair issuerKeys = KeyType.ECDSA_P256.generate();
+    Issuer issuer = new Issuer(X509Profiles.intermediate(issuerKeys.getPublic(), root,
+        TRUST_DOMAIN, now, Duration.ofHours(1)), issuerKeys.getPrivate(),
+        List.of(root.certificate()));
+    var key = CsrVerifier.verify(Csrs.create(KeyType.ECDSA_P256.generate()));
+    var leaf = X509Profiles.workload(key, new WorkloadIdentity(TRUST_DOMAIN, "demo", "app"),
+        issuer, now, Duration.ofMinutes(10));
+    Pem.parseCertificates(Pem.certificates(List.of(leaf, issuer.certificate())));
+
+    Pod pod = new PodBuilder().withNewMetadata().withName("app-0").withNamespace("demo")
+        .endMetadata().withNewSpec().withServiceAccountName("app").addNewContainer()
+        .withName("app").withImage("app:1").endContainer().endSpec().build();
+    Serialization.unmarshal(Serialization.asJson(pod), Pod.class);
+    Serialization.unmarshal(Serialization.asJson(new TrustDomain()), TrustDomain.class);
+    new PodInjector(config.injection()).decide(pod, Map.of("palisade.dev/inject", "enabled"));
+
+    try (HttpServer server = HttpServer.plain("aot-training")
+            .route("GET", "/healthz", RequestHandler.of(request -> Response.json(200,
+                Map.of("status", "ok"))))
+            .bind(new InetSocketAddress("127.0.0.1", 0));
+        HttpClient client = HttpClient.newHttpClient()) {
+      HttpResponse<String> answer = client.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + server.port() + "/healthz")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (answer.statusCode() != 200) {
+        throw new IllegalStateException("training request answered " + answer.statusCode());
+      }
+    }
+  }
+}
