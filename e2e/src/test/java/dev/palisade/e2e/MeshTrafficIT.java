@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 class MeshTrafficIT {
 
   private static final Duration POLICY_DEADLINE = Duration.ofSeconds(2);
+  private static final String OUTBOUND_HANDSHAKES = "palisade_tls_handshakes_total{"
+      + "direction=\"outbound\",reason=\"none\",result=\"success\"}";
   private static MeshFixture mesh;
 
   @BeforeAll
@@ -83,23 +85,20 @@ class MeshTrafficIT {
     // The client's proxy asks the operator (/v1/destinations) what the Service's address is,
     // learns that it is meshed and which identity must answer, and counts the handshake.
     Pod client = mesh.pod(mesh.namespace, "client");
-    String series = "palisade_tls_handshakes_total{direction=\"outbound\",reason=\"none\","
-        + "result=\"success\"}";
-    double before = mesh.proxyMetric(client, series);
+    double before = mesh.proxyMetric(client, OUTBOUND_HANDSHAKES);
     assertThat(mesh.demoApp(mesh.namespace, "client", "get", mesh.serverUrl()).stdout())
         .contains("200 OK");
-    assertThat(mesh.proxyMetric(client, series)).isEqualTo(before + 1);
+    assertThat(mesh.proxyMetric(client, OUTBOUND_HANDSHAKES)).isEqualTo(before + 1);
   }
 
   @Test
   void aServerOutsideTheMeshIsReachedInPlaintext() {
     Pod client = mesh.pod(mesh.namespace, "client");
-    String series = "palisade_tls_handshakes_total{direction=\"outbound\",reason=\"none\","
-        + "result=\"success\"}";
-    double before = mesh.proxyMetric(client, series);
+    double before = mesh.proxyMetric(client, OUTBOUND_HANDSHAKES);
     assertThat(mesh.demoApp(mesh.namespace, "client", "get", mesh.legacyUrl()).stdout())
         .contains("200 OK", "hello from legacy-");
-    assertThat(mesh.proxyMetric(client, series)).as("no handshake").isEqualTo(before);
+    assertThat(mesh.proxyMetric(client, OUTBOUND_HANDSHAKES)).as("no handshake")
+        .isEqualTo(before);
   }
 
   @Test
