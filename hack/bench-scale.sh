@@ -68,6 +68,7 @@ cleanup() {
     mkdir -p "$results" && cp -r "$state/logs" "$results/" 2>/dev/null || true
   fi
   rm -rf "$state"
+  [ -z "${cgroup:-}" ] || rmdir "$cgroup" 2>/dev/null || true
 }
 trap cleanup EXIT
 [ ! -e "$state" ] || { log "removing $state left by an earlier run"; rm -rf "$state"; }
@@ -180,8 +181,23 @@ operator_kubeconfig=$state/operator.kubeconfig
 jfr=""
 [ "${SCALE_PROFILE:-}" != 1 ] || jfr="-XX:StartFlightRecording=filename=$state/logs/operator.jfr,settings=default,dumponexit=true -XX:NativeMemoryTracking=summary"
 log "starting the operator (memory limit $memory: -XX:MaxRAM=$memory_bytes, heap from the launcher's MaxRAMPercentage)"
+# The limit is also enforced, as the kubelet would: a memory cgroup (v2 or v1) the launcher's shell
+# joins before it execs the JVM. (On a host the JVM does not see that cgroup's limit: MaxRAM
+# sizes its heap as it would in the container.)
+if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+  cgroup=/sys/fs/cgroup$(awk -F: '$1 == "0" { print $3 }' /proc/self/cgroup)/palisade-scale-operator
+  mkdir -p "$cgroup"; echo "$memory_bytes" >"$cgroup/memory.max"
+  cgroup_peak() { cat "$cgroup/memory.peak" 2>/dev/null || echo 0; }
+  cgroup_kills() { awk '$1 == "oom_kill" { print $2 }' "$cgroup/memory.events"; }
+else
+  cgroup=/sys/fs/cgroup/memory$(awk -F: '$2 == "memory" { print $3 }' /proc/self/cgroup)/palisade-scale-operator
+  mkdir -p "$cgroup"; echo "$memory_bytes" >"$cgroup/memory.limit_in_bytes"
+  cgroup_peak() { cat "$cgroup/memory.max_usage_in_bytes"; }
+  cgroup_kills() { awk '$1 == "oom_kill" { print $2 }' "$cgroup/memory.oom_control"; }
+fi
 # shellcheck disable=SC2046 # one VAR=value word each
-start operator env -i PATH="$PATH" HOME="$state" JAVA_HOME="$JAVA_HOME" KUBECONFIG="$operator_kubeconfig" \
+start operator sh -c 'echo $$ >"$1/cgroup.procs"; shift; exec "$@"' _ "$cgroup" \
+  env -i PATH="$PATH" HOME="$state" JAVA_HOME="$JAVA_HOME" KUBECONFIG="$operator_kubeconfig" \
   $(cat "$env_file") PALISADE_JAVA_OPTS="-XX:MaxRAM=$memory_bytes -Xlog:gc:file=$state/logs/operator-gc.log $jfr" \
   "$launcher"
 operator_pid=${pids[-1]}
@@ -202,8 +218,12 @@ log "running the load tool: steps $steps"
 "$state/scale" -apiserver "$apiserver" -ca "$pki/ca.crt" -cert "$pki/admin.crt" -key "$pki/admin.key" \
   -operator "https://127.0.0.1:$HTTPS_PORT" -operator-admin "http://127.0.0.1:$ADMIN_PORT" \
   -operator-pid "$operator_pid" -jcmd "$JAVA_HOME/bin/jcmd" -audit-log "$state/logs/audit.log" \
-  -steps "$steps" -nodes "$nodes" -namespaces "$namespaces" -out "$out" 2>&1 | tee "$results/scale.log"
+  -steps "$steps" -nodes "$nodes" -namespaces "$namespaces" -out "$out" 2>&1 | tee "$results/scale.log" \
+  || load_failed=1
+cgroup_report="operator memory cgroup ($memory): peak $(( $(cgroup_peak) / 1048576 )) MiB, OOM kills $(cgroup_kills)"
+log "$cgroup_report"; echo "$cgroup_report" >>"$results/scale.log"
 kill -0 "$operator_pid" 2>/dev/null || die "the operator died during the run: see $results/logs/operator.log"
+[ -z "${load_failed:-}" ] || die "the load tool failed: see $results/scale.log"
 if [ -n "$jfr" ]; then
   "$JAVA_HOME/bin/jcmd" "$operator_pid" VM.native_memory summary >"$state/logs/nmt-summary.txt" 2>&1 || true
   "$JAVA_HOME/bin/jcmd" "$operator_pid" JFR.dump filename="$state/logs/operator.jfr" >/dev/null
