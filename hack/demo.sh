@@ -60,9 +60,21 @@ openssl verify -CAfile "$scratch/bundle.pem" -untrusted "$scratch/intermediates.
 
 step "kubectl apply -f hack/demo/apps.yaml   # shop, frontend, checkout in demo; legacy in outside"
 sed "s|@DEMO_APP_IMAGE@|$DEMO_APP_IMAGE|" "$PALISADE_ROOT/hack/demo/apps.yaml" | kubectl apply -f -
+replaced=""
+# A pod keeps the proxy it was injected with: after a rebuild, restart the meshed Deployments so
+# they get the new one (what `kubectl rollout restart` does for Istio and Linkerd users too).
+for app in shop frontend checkout; do
+  injected=$(kubectl get pods -n demo -l "app=$app" -o jsonpath='{.items[*].metadata.annotations.palisade\.dev/proxy-version}')
+  if [ -n "$injected" ] && [ "$injected" != "${SIDECAR_IMAGE##*:}" ]; then
+    replaced+=" $(kubectl get pods -n demo -l "app=$app" -o name | tr '\n' ' ')"
+    kubectl rollout restart -n demo "deployment/$app"
+  fi
+done
 for deployment in demo/shop demo/frontend demo/checkout outside/legacy; do
   kubectl rollout status -n "${deployment%/*}" "deployment/${deployment#*/}" --timeout=180s >/dev/null
 done
+# shellcheck disable=SC2086 # a list of pod names
+[ -z "${replaced// /}" ] || kubectl wait -n demo --for=delete $replaced --timeout=60s >/dev/null
 step kubectl get pods -A -o wide
 kubectl get pods -A -o wide
 
