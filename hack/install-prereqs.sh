@@ -23,6 +23,10 @@ declare -A packages=(
   [ctr]=containerd
   [runc]=runc
   [conntrack]=conntrack
+  [sysctl]=procps
+  [pkill]=procps
+  [nsenter]=util-linux
+  [mountpoint]=util-linux
   # container images without a Docker engine (hack/build-images.sh)
   [buildah]=buildah
   # the e2e tests look at the bytes on a pod's veth
