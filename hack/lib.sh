@@ -3,6 +3,7 @@
 
 PALISADE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PALISADE_CACHE=${PALISADE_CACHE:-$HOME/.cache/palisade}
+export PALISADE_CACHE  # the e2e tests find the images and the node's socket through it
 
 # Versions of the Kubernetes pieces we build from source. Changing one here
 # also needs the matching hack/tools/*/go.mod (see hack/tools/gen-kube-gomod.sh).

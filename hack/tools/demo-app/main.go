@@ -4,6 +4,7 @@
 //
 //	demo-app serve [--http :8080] [--echo :9000]  HTTP "hello" + SHA-256 of a POST body; TCP echo
 //	demo-app get URL                                one HTTP GET; exit 0 on 2xx, 1 otherwise
+//	demo-app post URL                               one HTTP POST with an empty body; the same
 //	demo-app stream HOST:PORT DURATION              one TCP connection, a line every 100 ms,
 //	                                                each echo checked; exit 1 on any failure
 //	demo-app sleep                                  wait for SIGTERM (a client pod's main process)
@@ -19,6 +20,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -30,11 +32,11 @@ func main() {
 	switch args := os.Args[2:]; os.Args[1] {
 	case "serve":
 		serve(flagValue(args, "--http", ":8080"), flagValue(args, "--echo", ":9000"))
-	case "get":
+	case "get", "post":
 		if len(args) != 1 {
 			usage()
 		}
-		os.Exit(get(args[0]))
+		os.Exit(request(strings.ToUpper(os.Args[1]), args[0]))
 	case "stream":
 		if len(args) != 2 {
 			usage()
@@ -52,7 +54,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: demo-app serve [--http ADDR] [--echo ADDR] | get URL | stream HOST:PORT DURATION | sleep")
+	fmt.Fprintln(os.Stderr, "usage: demo-app serve [--http ADDR] [--echo ADDR] | get URL | post URL | stream HOST:PORT DURATION | sleep")
 	os.Exit(2)
 }
 
@@ -107,16 +109,20 @@ func serve(httpAddr, echoAddr string) {
 	waitForSignal()
 }
 
-func get(url string) int {
+func request(method, url string) int {
 	client := &http.Client{Timeout: 10 * time.Second}
-	response, err := client.Get(url)
+	req, err := http.NewRequest(method, url, nil)
 	if err != nil {
-		fmt.Printf("GET %s: %v\n", url, err)
+		fail("bad URL %q: %v", url, err)
+	}
+	response, err := client.Do(req)
+	if err != nil {
+		fmt.Printf("%s %s: %v\n", method, url, err)
 		return 1
 	}
 	defer response.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(response.Body, 1<<20))
-	fmt.Printf("GET %s: %s\n%s", url, response.Status, body)
+	fmt.Printf("%s %s: %s\n%s", method, url, response.Status, body)
 	if response.StatusCode/100 != 2 {
 		return 1
 	}

@@ -114,6 +114,21 @@ class MeshTrafficIT {
   }
 
   @Test
+  void anotherPodCannotStopAProxyThroughItsAdminPort() {
+    Pod server = mesh.pod(mesh.namespace, "server");
+    String shutdown = "http://" + server.getStatus().getPodIP() + ":15020/shutdown";
+    CommandLine.Result posted = mesh.demoApp(mesh.plainNamespace, "legacy", "post", shutdown);
+    assertThat(posted.stdout()).contains("403");
+    // Still serving, never restarted.
+    assertThat(mesh.demoApp(mesh.namespace, "client", "get", mesh.serverUrl()).stdout())
+        .contains("200 OK");
+    ContainerStatus proxy = mesh.pod(mesh.namespace, "server").getStatus()
+        .getInitContainerStatuses().get(1);
+    assertThat(proxy.getRestartCount()).isZero();
+    assertThat(proxy.getReady()).isTrue();
+  }
+
+  @Test
   void anAccessPolicyChangeTakesEffectOnLiveTrafficWithinTwoSeconds() {
     Supplier<Boolean> intruderServed =
         () -> mesh.demoApp(mesh.namespace, "intruder", "get", mesh.serverUrl()).succeeded();

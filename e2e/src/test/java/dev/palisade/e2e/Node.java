@@ -83,10 +83,17 @@ final class Node {
     return cacheDir().resolve("cluster/containerd/run/containerd.sock");
   }
 
+  /**
+   * hack/lib.sh's cache directory: $PALISADE_CACHE (hack/test.sh exports it), else under $HOME
+   * as the scripts have it; Java's user.home comes from the password database, not $HOME.
+   */
   private static Path cacheDir() {
     String configured = System.getenv("PALISADE_CACHE");
-    return configured != null ? Path.of(configured)
-        : Path.of(System.getProperty("user.home"), ".cache", "palisade");
+    if (configured != null && !configured.isBlank()) {
+      return Path.of(configured);
+    }
+    String home = System.getenv("HOME");
+    return Path.of(home != null ? home : System.getProperty("user.home"), ".cache", "palisade");
   }
 
   private static CommandLine.Result run(String binary, String flag, String value, String... args) {

@@ -13,6 +13,8 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +22,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Routes admin requests: {@code GET /healthz/ready}, {@code GET /metrics}, {@code POST
  * /shutdown}. One request per connection (probes and scrapes open a new one anyway).
+ *
+ * <p>The port is on the pod's address, for the kubelet's probes and Prometheus; what changes
+ * state is served to loopback callers only (the pod's own containers), as Envoy keeps its admin
+ * interface on localhost: any other pod could otherwise stop this one's proxy.
  */
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
@@ -51,6 +57,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (method != HttpMethod.POST) {
           yield notAllowed("POST");
         }
+        if (!fromLoopback(ctx.channel().remoteAddress())) {
+          LOG.warn("shutdown refused: {} is not on this pod's loopback",
+              ctx.channel().remoteAddress());
+          yield respond(HttpResponseStatus.FORBIDDEN, TEXT,
+              "POST /shutdown is served to this pod's own containers (loopback) only\n");
+        }
         LOG.info("shutdown requested from {}", ctx.channel().remoteAddress());
         endpoints.shutdown();
         yield respond(HttpResponseStatus.OK, TEXT, "draining\n");
@@ -59,6 +71,11 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
           "unknown path; try /healthz/ready, /metrics, POST /shutdown\n");
     };
     ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private static boolean fromLoopback(SocketAddress remote) {
+    return remote instanceof InetSocketAddress address && address.getAddress() != null
+        && address.getAddress().isLoopbackAddress();
   }
 
   private static FullHttpResponse notAllowed(String allowed) {
