@@ -32,7 +32,7 @@ import_image() { # local-name ref
   local archive="$images/tmp/image.tar"
   rm -f "$archive"
   bah push -q "$1" "oci-archive:$archive:$2" >/dev/null
-  ctr_k8s images import --no-unpack=false "$archive" >/dev/null
+  ctr_k8s images import --no-unpack=false "$archive" >/dev/null  # unpacked for the CRI
   rm -f "$archive"
   log "imported $2 ($(image_size "$2"))"
 }
@@ -46,7 +46,8 @@ record() { # VARIABLE ref: the env file names the image for the demo and the tes
 }
 
 # A root file system of Debian packages, unpacked (not installed: no maintainer scripts run),
-# without docs, locales and charset converters. Cached by the packages' versions.
+# without docs, locales and charset converters. The base images are keyed by package names, not
+# versions: delete ~/.cache/palisade/images to take Debian's point updates.
 debian_rootfs() { # dir package...
   local dir=$1; shift
   (cd "$images/debs" && apt-get download -q -o APT::Sandbox::User=root "$@" >/dev/null 2>&1) \
