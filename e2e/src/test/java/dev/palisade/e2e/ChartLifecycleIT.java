@@ -51,10 +51,13 @@ class ChartLifecycleIT {
     Node.kubectl("create", "namespace", "e2e-chart").orThrow();
     try {
       Node.kubectl("label", "namespace", "e2e-chart", "palisade.dev/inject=enabled").orThrow();
-      String injected = Node.kubectl("run", "probe", "-n", "e2e-chart", "--image",
-          Node.image("DEMO_APP_IMAGE"), "--dry-run=server", "-o",
-          "jsonpath={.spec.initContainers[*].name}").orThrow();
-      assertThat(injected).isEqualTo("palisade-init palisade-proxy");
+      // Once the leader has written the webhook's caBundle (seconds after the pods are Ready;
+      // until then the API server cannot verify the webhook, and Fail refuses such pods).
+      await("the webhook trusted and injecting").atMost(Duration.ofSeconds(60))
+          .untilAsserted(() -> assertThat(Node.kubectl("run", "probe", "-n", "e2e-chart",
+              "--image", Node.image("DEMO_APP_IMAGE"), "--dry-run=server", "-o",
+              "jsonpath={.spec.initContainers[*].name}").stdout())
+              .isEqualTo("palisade-init palisade-proxy"));
     } finally {
       Node.kubectl("delete", "namespace", "e2e-chart", "--wait=false");
     }
