@@ -17,17 +17,22 @@ PALISADE_PROMETHEUS_BIN=$(bash "$PALISADE_ROOT/hack/build-prometheus.sh")
 export PALISADE_PROMETHEUS_BIN
 
 kubeconfig=$(cluster_state_dir)/kubeconfig
-started_cluster=true
-[ -f "$kubeconfig" ] && "$PALISADE_KUBE_BIN/kubectl" --kubeconfig "$kubeconfig" get --raw /readyz >/dev/null 2>&1 \
-  && started_cluster=false
+if [ -f "$kubeconfig" ] && "$PALISADE_KUBE_BIN/kubectl" --kubeconfig "$kubeconfig" get --raw /readyz >/dev/null 2>&1; then
+  log "reusing the running cluster; it stays up"
+else
+  # However the run ends (failure, Ctrl-C included), take down what it started, partly started
+  # too, and fail if anything is left.
+  teardown() {
+    local status=$?
+    bash "$PALISADE_ROOT/hack/cluster-down.sh"
+    bash "$PALISADE_ROOT/hack/check-node-clean.sh" || status=1
+    exit "$status"
+  }
+  trap teardown EXIT
+  trap 'exit 130' INT TERM
+fi
 PALISADE_E2E_KUBECONFIG=$(bash "$PALISADE_ROOT/hack/cluster-up.sh")
 export PALISADE_E2E_KUBECONFIG
 
 cd "$PALISADE_ROOT"
-status=0
-./mvnw -B -ntp verify "$@" || status=$?
-if $started_cluster; then
-  bash "$PALISADE_ROOT/hack/cluster-down.sh"
-  bash "$PALISADE_ROOT/hack/check-node-clean.sh" || status=1
-fi
-exit "$status"
+./mvnw -B -ntp verify "$@"
