@@ -20,7 +20,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -42,13 +41,8 @@ final class AotTraining {
   static void run() throws Exception {
     OperatorConfig config = OperatorConfig.fromEnvironment(Map.of());
     Instant now = Instant.now();
-    KeyPair rootKeys = KeyType.ECDSA_P256.generate();
-    Issuer root = new Issuer(X509Profiles.root(rootKeys, TRUST_DOMAIN, now, Duration.ofHours(2)),
-        rootKeys.getPrivate(), List.of());
-    KeyPair issuerKeys = KeyType.ECDSA_P256.generate();
-    Issuer issuer = new Issuer(X509Profiles.intermediate(issuerKeys.getPublic(), root,
-        TRUST_DOMAIN, now, Duration.ofHours(1)), issuerKeys.getPrivate(),
-        List.of(root.certificate()));
+    Issuer issuer = Issuer.newRoot(KeyType.ECDSA_P256, TRUST_DOMAIN, now, Duration.ofHours(2))
+        .newIntermediate(KeyType.ECDSA_P256, TRUST_DOMAIN, now, Duration.ofHours(1));
     var key = CsrVerifier.verify(Csrs.create(KeyType.ECDSA_P256.generate()));
     var leaf = X509Profiles.workload(key, new WorkloadIdentity(TRUST_DOMAIN, "demo", "app"),
         issuer, now, Duration.ofMinutes(10));

@@ -1,13 +1,11 @@
 package dev.palisade.testing;
 
 import dev.palisade.common.pki.Issuer;
-import dev.palisade.common.pki.KeyType;
 import dev.palisade.common.pki.X509Profiles;
 import dev.palisade.common.spiffe.WorkloadIdentity;
 import dev.palisade.operator.ca.CaUnavailableException;
 import dev.palisade.operator.ca.CertificateAuthority;
 import dev.palisade.operator.ca.SignedCertificate;
-import java.security.KeyPair;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -24,34 +22,28 @@ import java.util.concurrent.TimeUnit;
 public final class InProcessCa implements CertificateAuthority {
 
   private final String trustDomain;
-  private final Issuer root;
+  private final X509Certificate root;
   private final Issuer issuer;
   private final Duration leafLifetime;
   private volatile boolean available = true;
   private volatile CountDownLatch held = new CountDownLatch(0);
 
-  private InProcessCa(String trustDomain, Issuer root, Issuer issuer, Duration leafLifetime) {
+  private InProcessCa(String trustDomain, X509Certificate root, Issuer issuer,
+      Duration leafLifetime) {
     this.trustDomain = trustDomain;
     this.root = root;
     this.issuer = issuer;
     this.leafLifetime = leafLifetime;
   }
 
-  /** A root (1 year), an issuer below it (30 days), and leaves of {@code leafLifetime}. */
+  /** A {@link TestCa}'s root and issuer, signing leaves of {@code leafLifetime}. */
   public static InProcessCa create(String trustDomain, Duration leafLifetime) {
-    Instant now = Instant.now();
-    KeyPair rootKeys = KeyType.ECDSA_P256.generate();
-    Issuer root = new Issuer(X509Profiles.root(rootKeys, trustDomain, now, Duration.ofDays(365)),
-        rootKeys.getPrivate(), List.of());
-    KeyPair issuerKeys = KeyType.ECDSA_P256.generate();
-    Issuer issuer = new Issuer(X509Profiles.intermediate(issuerKeys.getPublic(), root,
-        trustDomain, now, Duration.ofDays(30)), issuerKeys.getPrivate(),
-        List.of(root.certificate()));
-    return new InProcessCa(trustDomain, root, issuer, leafLifetime);
+    TestCa pki = TestCa.create(trustDomain);
+    return new InProcessCa(trustDomain, pki.issuer().root(), pki.issuer(), leafLifetime);
   }
 
   public X509Certificate rootCertificate() {
-    return root.certificate();
+    return root;
   }
 
   public X509Certificate issuerCertificate() {
@@ -95,11 +87,11 @@ public final class InProcessCa implements CertificateAuthority {
   @Override
   public List<X509Certificate> trustBundle() throws CaUnavailableException {
     requireAvailable();
-    return List.of(root.certificate());
+    return List.of(root);
   }
 
   private SignedCertificate signed(X509Certificate leaf) {
-    return new SignedCertificate(leaf, issuer.intermediates(), List.of(root.certificate()));
+    return new SignedCertificate(leaf, issuer.intermediates(), List.of(root));
   }
 
   private void awaitTurn() throws CaUnavailableException {

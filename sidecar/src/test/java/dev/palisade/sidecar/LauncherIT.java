@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.palisade.sidecar.testing.NetworkNamespace;
-import dev.palisade.sidecar.testing.NetworkNamespace.Result;
+import dev.palisade.testing.CommandLine.Result;
 import dev.palisade.sidecar.testing.ProxyDistribution;
-import dev.palisade.sidecar.testing.TestCa;
+import dev.palisade.testing.TestCa;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -1,11 +1,9 @@
 package dev.palisade.operator.ca;
 
 import dev.palisade.common.pki.Issuer;
-import dev.palisade.common.pki.X509Profiles;
 import dev.palisade.common.time.Renewal;
 import dev.palisade.operator.ca.CaSettings.GeneratedRoot;
 import dev.palisade.operator.ca.CaSettings.ImportedRoot;
-import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -91,11 +89,9 @@ public final class RotationPlanner {
       return state;
     }
     changes.add(CaChange.ISSUER_ISSUED);
-    Issuer root = new Issuer(state.newestRoot(), state.newestRootKey(), List.of());
-    KeyPair keys = settings.issuerKeyType().generate();
-    Issuer next = new Issuer(X509Profiles.intermediate(keys.getPublic(), root,
-        state.trustDomain(), now, settings.issuerLifetime()), keys.getPrivate(),
-        List.of(state.newestRoot()));
+    Issuer next = new Issuer(state.newestRoot(), state.newestRootKey(), List.of())
+        .newIntermediate(settings.issuerKeyType(), state.trustDomain(), now,
+            settings.issuerLifetime());
     Instant switchedAt = state.issuerUnderNewestRoot() || state.roots().size() == 1
         ? state.issuerSwitchedAt() : now;
     return new CaState(state.trustDomain(), state.roots(), state.newestRootKey(), next,
@@ -160,9 +156,9 @@ public final class RotationPlanner {
   private static NewRoot newRoot(CaSettings settings, Instant now) {
     return switch (settings.root()) {
       case GeneratedRoot generated -> {
-        KeyPair keys = generated.keyType().generate();
-        yield new NewRoot(X509Profiles.root(keys, settings.trustDomain(), now,
-            generated.lifetime()), keys.getPrivate());
+        Issuer root = Issuer.newRoot(generated.keyType(), settings.trustDomain(), now,
+            generated.lifetime());
+        yield new NewRoot(root.certificate(), root.key());
       }
       case ImportedRoot imported -> new NewRoot(imported.certificate(), imported.key());
     };

@@ -2,11 +2,10 @@ package dev.palisade.sidecar.intercept;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.palisade.sidecar.Main;
 import dev.palisade.sidecar.testing.NetworkNamespace;
-import dev.palisade.sidecar.testing.NetworkNamespace.Result;
+import dev.palisade.testing.CommandLine.Result;
 import dev.palisade.sidecar.testing.StandInApp;
 import dev.palisade.sidecar.testing.StandInProxy;
 import dev.palisade.sidecar.testing.TestJvm;
@@ -69,7 +68,7 @@ class InterceptionIT {
 
   @BeforeAll
   static void buildThePods() throws IOException {
-    assumeNetworkNamespacesArePossible();
+    NetworkNamespace.requireNamespaces();
     for (String tool : List.of("iptables-restore", "iptables-save", "setpriv", "timeout", "ss")) {
       assertThat(NetworkNamespace.host("sh", "-c", "command -v " + tool + " || test -x /usr/sbin/" + tool).succeeded())
           .as("%s is missing; run bash hack/install-prereqs.sh", tool)
@@ -325,14 +324,6 @@ class InterceptionIT {
       pod.exec("ip", "addr", "add", address, "dev", veth).orThrow();
     }
     pod.exec("ip", "link", "set", veth, "up").orThrow();
-  }
-
-  static void assumeNetworkNamespacesArePossible() {
-    String probe = "pal-probe-" + SUFFIX;
-    Result created = NetworkNamespace.host("ip", "netns", "add", probe);
-    NetworkNamespace.host("ip", "netns", "del", probe);
-    assumeTrue(created.succeeded(), () -> "network namespaces cannot be created here (run as root to test "
-        + "interception): ip netns add said: " + created.stderr().strip());
   }
 
   /** Stops the stand-ins and deletes every namespace (and with them the veth pair and rules). */

@@ -2,7 +2,6 @@ package dev.palisade.sidecar.intercept;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.palisade.common.pki.Issuer;
 import dev.palisade.common.pki.KeyType;
@@ -10,7 +9,7 @@ import dev.palisade.common.pki.Pem;
 import dev.palisade.common.pki.X509Profiles;
 import dev.palisade.common.spiffe.WorkloadIdentity;
 import dev.palisade.sidecar.testing.NetworkNamespace;
-import dev.palisade.sidecar.testing.NetworkNamespace.Result;
+import dev.palisade.testing.CommandLine.Result;
 import dev.palisade.sidecar.testing.ProxyDistribution;
 import dev.palisade.sidecar.testing.StandInApp;
 import dev.palisade.sidecar.testing.TestJvm;
@@ -55,9 +54,7 @@ class MeshInNamespacesIT {
 
   @BeforeAll
   static void buildTheMesh() throws IOException {
-    Result probe = NetworkNamespace.host("ip", "netns", "add", "pal-probe-m" + SUFFIX);
-    NetworkNamespace.host("ip", "netns", "del", "pal-probe-m" + SUFFIX);
-    assumeTrue(probe.succeeded(), () -> "network namespaces cannot be created here: " + probe.stderr());
+    NetworkNamespace.requireNamespaces();
     Runtime.getRuntime().addShutdownHook(cleanupOnExit);
     jvm = TestJvm.copyOfTestClasspath();
     // The packaged sidecar, launcher and JVM flags included, as the pod's containers run it.
@@ -161,13 +158,9 @@ class MeshInNamespacesIT {
 
   private static void writeCertificates() throws IOException {
     Instant now = Instant.now();
-    KeyPair rootKeys = KeyType.ECDSA_P256.generate();
-    Issuer root = new Issuer(X509Profiles.root(rootKeys, TRUST_DOMAIN, now, Duration.ofDays(1)),
-        rootKeys.getPrivate(), List.of());
-    KeyPair issuerKeys = KeyType.ECDSA_P256.generate();
-    Issuer issuer = new Issuer(X509Profiles.intermediate(issuerKeys.getPublic(), root,
-        TRUST_DOMAIN, now, Duration.ofDays(1)), issuerKeys.getPrivate(), List.of(root.certificate()));
-    write("ca.crt", Pem.certificate(root.certificate()));
+    Issuer issuer = Issuer.newRoot(KeyType.ECDSA_P256, TRUST_DOMAIN, now, Duration.ofDays(1))
+        .newIntermediate(KeyType.ECDSA_P256, TRUST_DOMAIN, now, Duration.ofDays(1));
+    write("ca.crt", Pem.certificate(issuer.root()));
     for (var entry : List.of(new Object[] {"a", CLIENT}, new Object[] {"b", SERVER})) {
       String name = (String) entry[0];
       KeyPair keys = KeyType.ECDSA_P256.generate();

@@ -3,7 +3,8 @@ package dev.palisade.sidecar.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.palisade.sidecar.testing.Metrics;
-import dev.palisade.sidecar.testing.TestCa;
+import dev.palisade.sidecar.testing.TestMaterial;
+import dev.palisade.testing.TestCa;
 import dev.palisade.sidecar.tls.HandshakeFailure;
 import dev.palisade.sidecar.tls.TlsMaterialHolder;
 import dev.palisade.sidecar.tls.TlsSettings;
@@ -97,10 +98,10 @@ class ProxyMetricsTest {
     TestCa ca = TestCa.create("cluster.local");
     TlsMaterialHolder holder = new TlsMaterialHolder(TlsSettings.defaults("cluster.local"),
         metrics);
-    holder.publish(ca.material("shop", "cart"));
+    holder.publish(TestMaterial.of(ca, "shop", "cart"));
     holder.updateTrustBundle(java.util.List.of(ca.rootCertificate(),
         TestCa.create("cluster.local").rootCertificate()));
-    holder.publish(ca.material("shop", "cart"));
+    holder.publish(TestMaterial.of(ca, "shop", "cart"));
 
     assertThat(Metrics.value(metrics.scrape(), "palisade_certificate_renewals_total",
         Map.of("result", "success"))).isEqualTo(2);

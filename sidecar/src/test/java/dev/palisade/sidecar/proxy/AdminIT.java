@@ -12,7 +12,8 @@ import dev.palisade.sidecar.testing.Clients;
 import dev.palisade.sidecar.testing.Metrics;
 import dev.palisade.sidecar.testing.TestApp;
 import dev.palisade.sidecar.testing.TestApp.Behaviour;
-import dev.palisade.sidecar.testing.TestCa;
+import dev.palisade.sidecar.testing.TestMaterial;
+import dev.palisade.testing.TestCa;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -37,7 +38,7 @@ class AdminIT {
       assertThat(Metrics.value(runtime.metrics(), "palisade_certificate_expiry_timestamp_seconds",
           Map.of())).isNaN();
 
-      runtime.tls().publish(CA.material("shop", "cart"));
+      runtime.tls().publish(TestMaterial.of(CA, "shop", "cart"));
 
       assertThat(Metrics.get(runtime.adminAddress(), "/healthz/ready").statusCode())
           .isEqualTo(200);
@@ -59,7 +60,7 @@ class AdminIT {
             .operator(java.net.URI.create("https://127.0.0.1:1"))
             .build(),
         FixedDestinationResolver.localPort(1), FixedDestinationResolver.localPort(1))) {
-      runtime.tls().publish(CA.material("shop", "cart"));
+      runtime.tls().publish(TestMaterial.of(CA, "shop", "cart"));
       assertThat(Metrics.get(runtime.adminAddress(), "/healthz/ready").statusCode())
           .as("a certificate alone is not enough").isEqualTo(503);
 
@@ -85,7 +86,7 @@ class AdminIT {
   void shutdownStopsAcceptingAndWaitsForOpenConnections() throws Exception {
     try (TestApp echo = TestApp.start(Behaviour.ECHO);
         ProxyRuntime runtime = start(echo, Duration.ofSeconds(30))) {
-      runtime.tls().publish(CA.material("shop", "cart"));
+      runtime.tls().publish(TestMaterial.of(CA, "shop", "cart"));
       int inboundPort = runtime.inboundAddress().getPort();
       try (Socket open = Clients.connect(inboundPort)) {
         Clients.write(open, "one");
@@ -113,7 +114,7 @@ class AdminIT {
   void shutdownClosesWhatIsStillOpenAtTheDrainDeadline() throws Exception {
     try (TestApp echo = TestApp.start(Behaviour.ECHO);
         ProxyRuntime runtime = start(echo, Duration.ofMillis(500))) {
-      runtime.tls().publish(CA.material("shop", "cart"));
+      runtime.tls().publish(TestMaterial.of(CA, "shop", "cart"));
       try (Socket lingering = Clients.connect(runtime.inboundAddress().getPort())) {
         Clients.write(lingering, "hi");
         assertThat(Clients.readExactly(lingering, 2)).isEqualTo("hi");

@@ -11,7 +11,8 @@ import dev.palisade.sidecar.testing.Clients;
 import dev.palisade.sidecar.testing.Metrics;
 import dev.palisade.sidecar.testing.TestApp;
 import dev.palisade.sidecar.testing.TestApp.Behaviour;
-import dev.palisade.sidecar.testing.TestCa;
+import dev.palisade.sidecar.testing.TestMaterial;
+import dev.palisade.testing.TestCa;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.time.Duration;
@@ -35,7 +36,7 @@ class ConnectionLimitIT {
                     Map.of(), List.of()), OutboundPolicy.passthrough()))
                 .build(),
             FixedDestinationResolver.localPort(echo.port()), FixedDestinationResolver.localPort(1))) {
-      runtime.tls().publish(CA.material("shop", "cart"));
+      runtime.tls().publish(TestMaterial.of(CA, "shop", "cart"));
       int port = runtime.inboundAddress().getPort();
       try (Socket first = Clients.connect(port); Socket second = Clients.connect(port)) {
         for (Socket open : List.of(first, second)) {

@@ -17,7 +17,7 @@ import dev.palisade.sidecar.testing.Mesh;
 import dev.palisade.sidecar.testing.Sidecar;
 import dev.palisade.sidecar.testing.TestApp;
 import dev.palisade.sidecar.testing.TestApp.Behaviour;
-import dev.palisade.sidecar.testing.TestCa;
+import dev.palisade.testing.TestCa;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;

@@ -8,12 +8,13 @@ import dev.palisade.common.policy.InboundPolicy;
 import dev.palisade.common.policy.OutboundPolicy;
 import dev.palisade.common.policy.SidecarConfig;
 import dev.palisade.common.spiffe.WorkloadIdentity;
-import dev.palisade.sidecar.testing.Openssl;
 import dev.palisade.sidecar.testing.Sidecar;
-import dev.palisade.sidecar.testing.TestApp;
 import dev.palisade.sidecar.testing.TestApp.Behaviour;
-import dev.palisade.sidecar.testing.TestCa;
-import dev.palisade.sidecar.testing.TestCa.PemFiles;
+import dev.palisade.sidecar.testing.TestApp;
+import dev.palisade.testing.TestCa.PemFiles;
+import dev.palisade.testing.TestCa;
+import dev.palisade.testing.CommandLine;
+import dev.palisade.testing.Openssl;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,7 +60,7 @@ class InboundRefusalIT {
     PemFiles client = CA.write(CA.leaf(FRONTEND), pems, "valid");
     double before = inbound("success", "none");
 
-    Openssl.Result result = sClient(client, "-tls1_3", "-alpn", "palisade/1",
+    CommandLine.Result result = sClient(client, "-tls1_3", "-alpn", "palisade/1",
         "-verify_return_error");
 
     assertThat(result.output()).contains(TestApp.BANNER).contains("TLSv1.3")
@@ -106,8 +107,8 @@ class InboundRefusalIT {
     PemFiles client = CA.write(CA.leaf(FRONTEND), pems, "resume");
     Path session = pems.resolve("session.pem");
 
-    Openssl.Result first = sClient(client, "-tls1_3", "-sess_out", session.toString());
-    Openssl.Result second = sClient(client, "-tls1_3", "-sess_in", session.toString());
+    CommandLine.Result first = sClient(client, "-tls1_3", "-sess_out", session.toString());
+    CommandLine.Result second = sClient(client, "-tls1_3", "-sess_in", session.toString());
 
     assertThat(first.output()).contains(TestApp.BANNER).contains("New, TLSv1.3");
     assertThat(second.output()).contains(TestApp.BANNER).contains("Reused, TLSv1.3");
@@ -116,7 +117,7 @@ class InboundRefusalIT {
   /** @param alert how the TLS alert the client received reads in s_client's output */
   private void assertRefused(List<String> args, String reason, String alert) {
     double before = inbound("failure", reason);
-    Openssl.Result result = Openssl.sClient(sidecar.inboundPort(), args, "ping\n", pems,
+    CommandLine.Result result = Openssl.sClient(sidecar.inboundPort(), args, "ping\n",
         TIMEOUT);
     assertThat(result.timedOut()).as("s_client finished: %s", result.output()).isFalse();
     assertThat(result.output()).as("refused before the application")
@@ -138,10 +139,10 @@ class InboundRefusalIT {
     return new ArrayList<>(List.of(version, "-CAfile", bundle.bundle().toString()));
   }
 
-  private static Openssl.Result sClient(PemFiles client, String... extra) {
+  private static CommandLine.Result sClient(PemFiles client, String... extra) {
     List<String> args = withCertificate(client, extra[0]);
     args.addAll(List.of(extra).subList(1, extra.length));
-    Openssl.Result result = Openssl.sClient(sidecar.inboundPort(), args, "", pems, TIMEOUT);
+    CommandLine.Result result = Openssl.sClient(sidecar.inboundPort(), args, "", TIMEOUT);
     assertThat(result.timedOut()).as("s_client finished: %s", result.output()).isFalse();
     return result;
   }

@@ -9,7 +9,7 @@ import dev.palisade.sidecar.testing.Clients;
 import dev.palisade.sidecar.testing.Mesh;
 import dev.palisade.sidecar.testing.TestApp;
 import dev.palisade.sidecar.testing.TestApp.Behaviour;
-import dev.palisade.sidecar.testing.TestCa;
+import dev.palisade.testing.TestCa;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;

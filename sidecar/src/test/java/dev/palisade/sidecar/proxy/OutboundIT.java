@@ -13,7 +13,7 @@ import dev.palisade.sidecar.testing.Mesh;
 import dev.palisade.sidecar.testing.Sidecar;
 import dev.palisade.sidecar.testing.TestApp;
 import dev.palisade.sidecar.testing.TestApp.Behaviour;
-import dev.palisade.sidecar.testing.TestCa;
+import dev.palisade.testing.TestCa;
 import dev.palisade.sidecar.tls.TlsMaterial;
 import java.net.Socket;
 import java.time.Duration;

@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.palisade.sidecar.testing.Clients;
 import dev.palisade.sidecar.testing.Metrics;
-import dev.palisade.sidecar.testing.Openssl;
-import dev.palisade.sidecar.testing.TestApp;
 import dev.palisade.sidecar.testing.TestApp.Behaviour;
-import dev.palisade.sidecar.testing.TestCa;
-import dev.palisade.sidecar.testing.TestCa.PemFiles;
+import dev.palisade.sidecar.testing.TestApp;
+import dev.palisade.testing.TestCa.PemFiles;
+import dev.palisade.testing.TestCa;
+import dev.palisade.testing.CommandLine;
+import dev.palisade.testing.Openssl;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,10 +50,10 @@ class ProxyCommandIT {
           Clients.write(plaintext, "hi");
           assertThat(Clients.readToEnd(plaintext)).isEqualTo(TestApp.BANNER + "\n");
         }
-        Openssl.Result mtls = Openssl.sClient(runtime.inboundAddress().getPort(), List.of(
+        CommandLine.Result mtls = Openssl.sClient(runtime.inboundAddress().getPort(), List.of(
             "-tls1_3", "-cert", client.chain().toString(), "-cert_chain",
             client.chain().toString(), "-key", client.key().toString(), "-CAfile",
-            client.bundle().toString()), "", dir, Duration.ofSeconds(20));
+            client.bundle().toString()), "", Duration.ofSeconds(20));
         assertThat(mtls.output()).contains(TestApp.BANNER);
       } finally {
         assertThat(Metrics.post(runtime.adminAddress(), "/shutdown").statusCode())

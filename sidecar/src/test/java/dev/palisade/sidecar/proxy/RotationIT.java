@@ -8,14 +8,16 @@ import dev.palisade.common.pki.Pem;
 import dev.palisade.common.policy.InboundPolicy;
 import dev.palisade.sidecar.testing.Clients;
 import dev.palisade.sidecar.testing.Mesh;
-import dev.palisade.sidecar.testing.Openssl;
-import dev.palisade.sidecar.testing.TestApp;
 import dev.palisade.sidecar.testing.TestApp.Behaviour;
-import dev.palisade.sidecar.testing.TestCa;
-import dev.palisade.sidecar.testing.TestCa.Leaf;
-import dev.palisade.sidecar.testing.TestCa.PemFiles;
+import dev.palisade.sidecar.testing.TestApp;
+import dev.palisade.testing.TestCa.Leaf;
+import dev.palisade.testing.TestCa.PemFiles;
+import dev.palisade.sidecar.testing.TestMaterial;
+import dev.palisade.testing.TestCa;
 import dev.palisade.sidecar.tls.InvalidTlsMaterialException;
 import dev.palisade.sidecar.tls.TlsMaterial;
+import dev.palisade.testing.CommandLine;
+import dev.palisade.testing.Openssl;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -43,7 +45,7 @@ class RotationIT {
       X509Certificate first = servedBy(mesh);
 
       Leaf renewed = CA.leaf(mesh.b.identity());
-      mesh.b.runtime().tls().publish(CA.material(renewed));
+      mesh.b.runtime().tls().publish(TestMaterial.of(CA, renewed));
 
       Clients.write(before, "during");
       assertThat(Clients.readExactly(before, 6)).as("the open connection still relays")
@@ -89,9 +91,9 @@ class RotationIT {
   /** The leaf B's inbound listener presents to a new connection, as openssl sees it. */
   private X509Certificate servedBy(Mesh mesh) {
     PemFiles client = CA.write(CA.leaf(CA.identity("shop", "probe")), pems, "probe");
-    Openssl.Result result = Openssl.handshake(mesh.b.inboundPort(), List.of("-tls1_3",
+    CommandLine.Result result = Openssl.handshake(mesh.b.inboundPort(), List.of("-tls1_3",
         "-cert", client.chain().toString(), "-cert_chain", client.chain().toString(),
-        "-key", client.key().toString(), "-CAfile", client.bundle().toString()), pems,
+        "-key", client.key().toString(), "-CAfile", client.bundle().toString()),
         Duration.ofSeconds(20));
     assertThat(result.timedOut()).isFalse();
     String output = result.output();

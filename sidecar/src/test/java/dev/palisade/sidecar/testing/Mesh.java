@@ -1,5 +1,6 @@
 package dev.palisade.sidecar.testing;
 
+import dev.palisade.testing.TestCa;
 import dev.palisade.common.policy.InboundPolicy;
 import dev.palisade.common.policy.OutboundPolicy;
 import dev.palisade.common.policy.SidecarConfig;

@@ -1,14 +1,16 @@
 package dev.palisade.sidecar.testing;
 
+import dev.palisade.testing.CommandLine;
+import dev.palisade.testing.CommandLine.Result;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A network namespace made for one test run ({@code ip netns add}): run commands in it, as root
@@ -17,21 +19,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NetworkNamespace implements AutoCloseable {
 
-  /** Exit code and output of one command. */
-  public record Result(int exitCode, String stdout, String stderr) {
-    public boolean succeeded() {
-      return exitCode == 0;
-    }
-
-    public String orThrow() {
-      if (!succeeded()) {
-        throw new IllegalStateException("exit " + exitCode + ": " + stderr + stdout);
-      }
-      return stdout;
-    }
-  }
-
-  private static final long TIMEOUT_SECONDS = 60;
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   private final String name;
   private final List<Process> processes = new CopyOnWriteArrayList<>();
@@ -130,31 +118,27 @@ public final class NetworkNamespace implements AutoCloseable {
 
   /** Runs a command on the host (outside any test namespace), bounded by a timeout. */
   public static Result host(List<String> command) {
-    try {
-      // Files, not pipes: a full stderr pipe must not block the command while we read stdout.
-      Path stdout = Files.createTempFile("netns", ".out");
-      Path stderr = Files.createTempFile("netns", ".err");
-      try {
-        Process process = new ProcessBuilder(command)
-            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-            .redirectOutput(stdout.toFile())
-            .redirectError(stderr.toFile())
-            .start();
-        if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-          process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-          throw new IllegalStateException("timed out after " + TIMEOUT_SECONDS + "s: " + command);
-        }
-        return new Result(process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
-            Files.readString(stderr, StandardCharsets.UTF_8));
-      } finally {
-        Files.deleteIfExists(stdout);
-        Files.deleteIfExists(stderr);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+    return CommandLine.runWithin(command, TIMEOUT);
+  }
+
+  /**
+   * Fails the test class unless network namespaces can be made here (root): CI runs as root, so
+   * a skipped namespace test would hide a broken machine. {@code -Dpalisade.tests.root=optional}
+   * turns the failure into a skip for a developer without root.
+   */
+  public static void requireNamespaces() {
+    String probe = "pal-probe-" + ProcessHandle.current().pid();
+    Result created = host("ip", "netns", "add", probe);
+    host("ip", "netns", "del", probe);
+    if (created.succeeded()) {
+      return;
     }
+    String why = "network namespaces cannot be created here (these tests need root): ip netns add"
+        + " said: " + created.stderr().strip();
+    if ("optional".equals(System.getProperty("palisade.tests.root"))) {
+      Assumptions.abort(why);
+    }
+    throw new AssertionError(why + ". Run as root, or pass -Dpalisade.tests.root=optional to skip"
+        + " them.");
   }
 }

@@ -1,5 +1,6 @@
 package dev.palisade.sidecar.testing;
 
+import dev.palisade.testing.TestCa;
 import dev.palisade.common.policy.SidecarConfig;
 import dev.palisade.common.spiffe.WorkloadIdentity;
 import dev.palisade.sidecar.proxy.OriginalDestinationResolver;
@@ -39,7 +40,7 @@ public final class Sidecar implements AutoCloseable {
     try {
       ProxyRuntime runtime = ProxyRuntime.start(builder.build(), inbound, outbound);
       WorkloadIdentity identity = ca.identity(namespace, serviceAccount);
-      runtime.tls().publish(ca.material(ca.leaf(identity)));
+      runtime.tls().publish(TestMaterial.of(ca, ca.leaf(identity)));
       return new Sidecar(runtime, identity);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.palisade.common.spiffe.SpiffeId;
 import dev.palisade.common.spiffe.WorkloadIdentity;
-import dev.palisade.sidecar.testing.TestCa;
-import dev.palisade.sidecar.testing.TestCa.Leaf;
+import dev.palisade.testing.TestCa;
+import dev.palisade.testing.TestCa.Leaf;
 import dev.palisade.sidecar.tls.PeerVerifier.PeerRole;
 import java.security.cert.X509Certificate;
 import java.time.Clock;

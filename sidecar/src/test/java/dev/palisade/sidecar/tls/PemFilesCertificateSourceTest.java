@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.palisade.common.pki.KeyType;
 import dev.palisade.common.pki.Pem;
-import dev.palisade.sidecar.testing.TestCa;
-import dev.palisade.sidecar.testing.TestCa.Leaf;
-import dev.palisade.sidecar.testing.TestCa.PemFiles;
+import dev.palisade.testing.TestCa;
+import dev.palisade.testing.TestCa.Leaf;
+import dev.palisade.testing.TestCa.PemFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

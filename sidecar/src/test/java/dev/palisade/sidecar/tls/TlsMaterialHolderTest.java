@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.palisade.common.pki.KeyType;
 import dev.palisade.common.spiffe.WorkloadIdentity;
-import dev.palisade.sidecar.testing.TestCa;
-import dev.palisade.sidecar.testing.TestCa.Leaf;
+import dev.palisade.sidecar.testing.TestMaterial;
+import dev.palisade.testing.TestCa;
+import dev.palisade.testing.TestCa.Leaf;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,9 +41,9 @@ class TlsMaterialHolderTest {
 
   @Test
   void goodMaterialIsSwappedInWithNewContexts() throws Exception {
-    holder.publish(CA.material("shop", "cart"));
+    holder.publish(TestMaterial.of(CA, "shop", "cart"));
     TlsContexts first = holder.current().orElseThrow();
-    holder.publish(CA.material("shop", "cart"));
+    holder.publish(TestMaterial.of(CA, "shop", "cart"));
     TlsContexts second = holder.current().orElseThrow();
 
     assertThat(second).isNotSameAs(first);
@@ -61,7 +62,7 @@ class TlsMaterialHolderTest {
     holder.updateTrustBundle(other.bundle());
     assertThat(holder.isLoaded()).as("no bundle without a certificate").isFalse();
 
-    holder.publish(CA.material("shop", "cart"));
+    holder.publish(TestMaterial.of(CA, "shop", "cart"));
     TlsContexts before = holder.current().orElseThrow();
     List<java.security.cert.X509Certificate> both = List.of(CA.rootCertificate(),
         other.rootCertificate());
@@ -81,16 +82,16 @@ class TlsMaterialHolderTest {
 
   @Test
   void badMaterialIsRefusedWithAReasonAndTheLastGoodStays() throws Exception {
-    holder.publish(CA.material("shop", "cart"));
+    holder.publish(TestMaterial.of(CA, "shop", "cart"));
     TlsContexts good = holder.current().orElseThrow();
     Leaf leaf = CA.leaf(CA.identity("shop", "cart"));
     TestCa other = TestCa.create("cluster.local");
 
     assertRefused(new TlsMaterial(leaf.chain(), KeyType.ECDSA_P256.generate().getPrivate(),
         CA.bundle()), "private key is not the key");
-    assertRefused(CA.material(CA.leaf(new WorkloadIdentity("elsewhere.example", "shop",
+    assertRefused(TestMaterial.of(CA, CA.leaf(new WorkloadIdentity("elsewhere.example", "shop",
         "cart"))), "identity_mismatch");
-    assertRefused(CA.material(CA.leaf(CA.identity("shop", "cart"),
+    assertRefused(TestMaterial.of(CA, CA.leaf(CA.identity("shop", "cart"),
         Instant.now().minus(Duration.ofDays(2)), Duration.ofHours(1))), "expired");
     assertRefused(new TlsMaterial(leaf.chain(), leaf.keys().getPrivate(), other.bundle()),
         "untrusted_chain");

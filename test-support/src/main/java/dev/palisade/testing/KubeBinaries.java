@@ -4,12 +4,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Finds the Kubernetes binaries that hack/build-kube-tools.sh built. */
-final class KubeBinaries {
-  static final String ENV = "PALISADE_KUBE_BIN";
+public final class KubeBinaries {
+  public static final String ENV = "PALISADE_KUBE_BIN";
 
   private KubeBinaries() {}
 
-  static Path directory() {
+  public static Path directory() {
     String dir = System.getenv(ENV);
     if (dir == null || dir.isBlank()) {
       throw new IllegalStateException(ENV + " is not set. Integration tests need the Kubernetes"

@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The real openssl CLI: a third party's view of Palisade's certificates. */
+/**
+ * The real openssl CLI: a third party's view of Palisade's certificates and of its TLS servers.
+ */
 public final class Openssl {
 
   private final Path dir;
@@ -65,5 +68,30 @@ public final class Openssl {
         "-addext", "basicConstraints=critical,CA:FALSE",
         "-keyout", path(name + ".key").toString(), "-out", path(name + ".crt").toString())
         .orThrow();
+  }
+
+  /**
+   * {@code openssl s_client -connect 127.0.0.1:<port> -ign_eof <args>}, with {@code input} on
+   * stdin: -ign_eof keeps it reading until the server closes, so the output shows what the
+   * server sent (or why it refused).
+   */
+  public static CommandLine.Result sClient(int port, List<String> args, String input,
+      Duration timeout) {
+    List<String> withIgnEof = new ArrayList<>(List.of("-ign_eof"));
+    withIgnEof.addAll(args);
+    return sClientRun(port, withIgnEof, input, timeout);
+  }
+
+  /** Handshakes, prints the session, and leaves at once (stdin is empty): to see the server. */
+  public static CommandLine.Result handshake(int port, List<String> args, Duration timeout) {
+    return sClientRun(port, args, "", timeout);
+  }
+
+  private static CommandLine.Result sClientRun(int port, List<String> args, String input,
+      Duration timeout) {
+    List<String> command = new ArrayList<>(List.of("openssl", "s_client", "-connect",
+        "127.0.0.1:" + port));
+    command.addAll(args);
+    return CommandLine.run(command, input, timeout);
   }
 }

@@ -1,11 +1,10 @@
-package dev.palisade.sidecar.testing;
+package dev.palisade.testing;
 
 import dev.palisade.common.pki.Issuer;
 import dev.palisade.common.pki.KeyType;
 import dev.palisade.common.pki.Pem;
 import dev.palisade.common.pki.X509Profiles;
 import dev.palisade.common.spiffe.WorkloadIdentity;
-import dev.palisade.sidecar.tls.TlsMaterial;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -28,7 +27,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A Palisade CA built in-process with the production {@link X509Profiles}: a root, an issuer
- * under it, and workload leaves signed by the issuer.
+ * under it, and workload leaves signed by the issuer, as objects or as PEM files.
  */
 public final class TestCa {
 
@@ -51,14 +50,9 @@ public final class TestCa {
 
   public static TestCa create(String trustDomain) {
     Instant now = Instant.now();
-    KeyPair rootKeys = KeyType.ECDSA_P256.generate();
-    X509Certificate rootCert = X509Profiles.root(rootKeys, trustDomain, now, Duration.ofDays(365));
-    Issuer root = new Issuer(rootCert, rootKeys.getPrivate(), List.of());
-    KeyPair issuerKeys = KeyType.ECDSA_P256.generate();
-    X509Certificate issuerCert = X509Profiles.intermediate(issuerKeys.getPublic(), root,
-        trustDomain, now, Duration.ofDays(90));
+    Issuer root = Issuer.newRoot(KeyType.ECDSA_P256, trustDomain, now, Duration.ofDays(365));
     return new TestCa(trustDomain, root,
-        new Issuer(issuerCert, issuerKeys.getPrivate(), List.of(rootCert)));
+        root.newIntermediate(KeyType.ECDSA_P256, trustDomain, now, Duration.ofDays(90)));
   }
 
   public String trustDomain() {
@@ -75,6 +69,10 @@ public final class TestCa {
 
   public X509Certificate rootCertificate() {
     return root.certificate();
+  }
+
+  public Issuer issuer() {
+    return issuer;
   }
 
   /** A 24h leaf for {@code identity} (which may name another trust domain). */
@@ -114,14 +112,6 @@ public final class TestCa {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  public TlsMaterial material(Leaf leaf) {
-    return new TlsMaterial(leaf.chain(), leaf.keys().getPrivate(), bundle());
-  }
-
-  public TlsMaterial material(String namespace, String serviceAccount) {
-    return material(leaf(identity(namespace, serviceAccount)));
   }
 
   /** PEM files of a leaf, as openssl and {@code --cert/--key/--ca-bundle} read them. */
