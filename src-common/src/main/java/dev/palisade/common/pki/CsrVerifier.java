@@ -52,7 +52,17 @@ public final class CsrVerifier {
       throw new CsrRejectedException(Reason.TOO_LARGE,
           "CSR is larger than " + MAX_PEM_CHARS + " characters");
     }
-    PKCS10CertificationRequest csr = parse(pem);
+    try {
+      return verifyParsed(parse(pem));
+    } catch (RuntimeException e) {
+      // BouncyCastle reports some malformed structures unchecked (found by CsrFuzzTest): a
+      // request is refused for them like any other, never answered with a 500.
+      throw new CsrRejectedException(Reason.MALFORMED, "CSR is malformed: " + e.getMessage());
+    }
+  }
+
+  private static PublicKey verifyParsed(PKCS10CertificationRequest csr)
+      throws CsrRejectedException {
     SubjectPublicKeyInfo keyInfo = csr.getSubjectPublicKeyInfo();
     checkKeyType(keyInfo);
     PublicKey key;
