@@ -155,10 +155,16 @@ public final class HttpServer implements AutoCloseable {
         }
         pipeline.addLast("tls", context.newHandler(channel.alloc()));
       }
-      pipeline.addLast("http", new HttpServerCodec());
-      pipeline.addLast("body-limit", new BodyLimit(maxBodyBytes));
-      pipeline.addLast("idle-timeout", new IdleTimeout(idleTimeout));
-      pipeline.addLast("dispatch", new RequestDispatcher(frozen, maxBodyBytes));
+      addHttpHandlers(pipeline, frozen, maxBodyBytes, idleTimeout);
     }
+  }
+
+  /** The HTTP layers after TLS: what every byte a client sends goes through (and fuzzed). */
+  static void addHttpHandlers(ChannelPipeline pipeline, Routes routes, int maxBodyBytes,
+      Duration idleTimeout) {
+    pipeline.addLast("http", new HttpServerCodec());
+    pipeline.addLast("body-limit", new BodyLimit(maxBodyBytes));
+    pipeline.addLast("idle-timeout", new IdleTimeout(idleTimeout));
+    pipeline.addLast("dispatch", new RequestDispatcher(routes, maxBodyBytes));
   }
 }

@@ -68,6 +68,10 @@ final class AdmissionReviews {
       } catch (JsonProcessingException e) {
         throw new MalformedReviewException("request.object is not a Pod: " + e.getOriginalMessage());
       }
+      // The API server always sends both; a body without them was not written by it.
+      if (pod.getMetadata() == null || pod.getSpec() == null) {
+        throw new MalformedReviewException("request.object is a Pod without metadata or spec");
+      }
     }
     return new PodRequest(uid, request.path("operation").asText(""),
         request.path("namespace").asText(""), request.path("dryRun").asBoolean(false), pod);

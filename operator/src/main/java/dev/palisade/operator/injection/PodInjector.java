@@ -100,7 +100,7 @@ public final class PodInjector {
     for (Container container : applicationContainers(spec).toList()) {
       for (ContainerPort port : Objects.requireNonNullElse(container.getPorts(),
           List.<ContainerPort>of())) {
-        if (PROXY_PORTS.contains(port.getContainerPort())) {
+        if (port.getContainerPort() != null && PROXY_PORTS.contains(port.getContainerPort())) {
           return Optional.of(new Skip(SkipReason.PORT_CONFLICT, "container " + container.getName()
               + " uses port " + port.getContainerPort() + ", which the proxy needs (it uses "
               + OUTBOUND_PORT + ", " + INBOUND_PORT + " and " + ADMIN_PORT + ")"));
