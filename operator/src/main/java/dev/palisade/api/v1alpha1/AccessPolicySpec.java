@@ -39,9 +39,11 @@ public class AccessPolicySpec {
     @Size(min = 1, max = 32)
     @ValidationRule(value = "self.all(i, i.matches('" + Rules.SPIFFE_ID_PATTERN + "'))",
         message = "entries must be SPIFFE IDs (spiffe://<trust domain>/<path>), optionally ending"
-            + " in a '*' wildcard, such as spiffe://cluster.local/ns/shop/sa/*, or '*' alone")
-    @JsonPropertyDescription("Peer SPIFFE IDs (up to 512 characters each). A trailing '*' matches any suffix, such as"
-        + " spiffe://cluster.local/ns/shop/*; '*' alone matches any authenticated peer.")
+            + " in a '/*' wildcard segment, such as spiffe://cluster.local/ns/shop/*, or '*' alone;"
+            + " a '*' inside a segment (ns/team-a*) is refused: it would match ns/team-a-evil")
+    @JsonPropertyDescription("Peer SPIFFE IDs (up to 512 characters each). A final '/*' segment matches every ID"
+        + " below that path, such as spiffe://cluster.local/ns/shop/*; '*' alone matches any"
+        + " authenticated peer. Wildcards match whole path segments only.")
     public List<@Size(max = 512) String> identities;
 
     @Size(min = 1, max = 32)

@@ -44,5 +44,5 @@ final class Rules {
 
   /** A SPIFFE ID, optionally ending in a '*' wildcard after its last '/', or '*' alone. */
   static final String SPIFFE_ID_PATTERN =
-      "^(\\\\*|spiffe://" + TRUST_DOMAIN + "(/" + SPIFFE_SEGMENT + ")*(/[a-zA-Z0-9._-]*\\\\*)?)$";
+      "^(\\\\*|spiffe://" + TRUST_DOMAIN + "(/" + SPIFFE_SEGMENT + ")*(/\\\\*)?)$";
 }

@@ -77,15 +77,25 @@ class InboundPolicyTest {
   }
 
   @Test
-  void wildcardsOnlyEndAPattern() {
+  void wildcardsOnlyEndAPatternAsAWholeSegment() {
     assertThatThrownBy(() -> new IdentityPattern("spiffe://td/ns/*/sa/x"))
         .hasMessageContaining("may only end");
     assertThatThrownBy(() -> new IdentityPattern("cluster.local/ns/a"))
         .hasMessageContaining("SPIFFE IDs");
-    assertThat(new IdentityPattern("spiffe://td/ns/shop/sa/web-*")
-        .matches(SpiffeId.parse("spiffe://td/ns/shop/sa/web-1"))).isTrue();
-    assertThat(new IdentityPattern("spiffe://td/ns/shop/sa/web-*")
-        .matches(SpiffeId.parse("spiffe://td/ns/shop/sa/api"))).isFalse();
+    // A partial segment would reach team-a-evil: refused, not matched as a string prefix.
+    assertThatThrownBy(() -> new IdentityPattern("spiffe://td/ns/team-a*"))
+        .hasMessageContaining("whole path segment");
+    assertThatThrownBy(() -> new IdentityPattern("spiffe://td/ns/shop/sa/web-*"))
+        .hasMessageContaining("whole path segment");
+    assertThatThrownBy(() -> new IdentityPattern("spiffe://*"))
+        .hasMessageContaining("identity pattern");
+    IdentityPattern teamA = new IdentityPattern("spiffe://td/ns/team-a/*");
+    assertThat(teamA.matches(SpiffeId.parse("spiffe://td/ns/team-a/sa/web"))).isTrue();
+    assertThat(teamA.matches(SpiffeId.parse("spiffe://td/ns/team-a-evil/sa/web"))).isFalse();
+    assertThat(new IdentityPattern("spiffe://td/*")
+        .matches(SpiffeId.parse("spiffe://td/ns/shop/sa/api"))).isTrue();
+    assertThat(new IdentityPattern("spiffe://td/*")
+        .matches(SpiffeId.parse("spiffe://td-evil/ns/shop/sa/api"))).isFalse();
   }
 
   private static Optional<SpiffeId> peer(String name) {
