@@ -114,6 +114,31 @@ public final class TestCa {
     }
   }
 
+  /**
+   * {@code count} self-signed CA certificates that carry this CA's issuer name, each with a key
+   * of its own: look-alikes an attacker sends to make a verifier try signatures.
+   */
+  public List<X509Certificate> lookAlikeIssuers(int count) {
+    try {
+      X500Name name = X500Name.getInstance(
+          issuer.certificate().getSubjectX500Principal().getEncoded());
+      List<X509Certificate> lookAlikes = new ArrayList<>();
+      Instant now = Instant.now();
+      for (int i = 0; i < count; i++) {
+        KeyPair keys = KeyType.ECDSA_P256.generate();
+        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name,
+            BigInteger.valueOf(now.toEpochMilli() + i), Date.from(now.minusSeconds(300)),
+            Date.from(now.plus(Duration.ofHours(1))), name, keys.getPublic());
+        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+        lookAlikes.add(new JcaX509CertificateConverter().getCertificate(builder.build(
+            new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()))));
+      }
+      return lookAlikes;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** PEM files of a leaf, as openssl and {@code --cert/--key/--ca-bundle} read them. */
   public record PemFiles(Path chain, Path key, Path bundle) {}
 

@@ -27,6 +27,12 @@ import java.util.Set;
  *
  * <p>Trust is checked before time, so a certificate from another CA is {@code untrusted_chain}
  * even when it has also expired.
+ *
+ * <p>The peer is not trusted yet while this runs, so its cost is bounded: at most
+ * {@link #MAX_CHAIN_CERTIFICATES} certificates are looked at (BoringSSL also caps the message at
+ * {@link #MAX_CERTIFICATE_LIST_BYTES}), and a certificate is tried as a parent only when its key
+ * identifier is the one its child names, so look-alikes with the same names and other keys cost
+ * no signature check.
  */
 public final class PeerVerifier {
 
@@ -43,6 +49,11 @@ public final class PeerVerifier {
       this.description = description;
     }
   }
+
+  /** Leaf, issuer, and room for the root and one more; Palisade's own chains are two long. */
+  public static final int MAX_CHAIN_CERTIFICATES = 4;
+  /** For BoringSSL's certificate message: four certificates of a few kB each, with room. */
+  public static final int MAX_CERTIFICATE_LIST_BYTES = 16 * 1024;
 
   private final List<X509Certificate> roots;
   private final Set<TrustAnchor> anchors;
@@ -73,6 +84,10 @@ public final class PeerVerifier {
   public SpiffeId verify(X509Certificate[] chain, PeerRole role) throws PeerRejectedException {
     if (chain == null || chain.length == 0) {
       throw new PeerRejectedException(HandshakeFailure.NO_CLIENT_CERT, "no certificate presented");
+    }
+    if (chain.length > MAX_CHAIN_CERTIFICATES) {
+      throw new PeerRejectedException(HandshakeFailure.UNTRUSTED_CHAIN, "the peer presented "
+          + chain.length + " certificates; at most " + MAX_CHAIN_CERTIFICATES + " are accepted");
     }
     X509Certificate leaf = chain[0];
     if (roots.contains(leaf) || leaf.getBasicConstraints() >= 0) {
@@ -147,7 +162,8 @@ public final class PeerVerifier {
   }
 
   private static boolean signedBy(X509Certificate child, X509Certificate parent) {
-    if (!child.getIssuerX500Principal().equals(parent.getSubjectX500Principal())) {
+    if (!child.getIssuerX500Principal().equals(parent.getSubjectX500Principal())
+        || !KeyIdentifiers.mayHaveSigned(parent, child)) {
       return false;
     }
     try {

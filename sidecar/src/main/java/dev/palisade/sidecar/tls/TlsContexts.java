@@ -8,6 +8,7 @@ import io.netty.handler.ssl.ApplicationProtocolConfig.Protocol;
 import io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior;
 import io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSslContextOption;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -64,6 +65,9 @@ public record TlsContexts(TlsMaterial material, SpiffeId identity, SslContext se
           .protocols(settings.protocols())
           .clientAuth(ClientAuth.REQUIRE)
           .trustManager(new SpiffeTrustManager(verifier))
+          // An unauthenticated client's certificate message, bounded before we look at it.
+          .option(OpenSslContextOption.MAX_CERTIFICATE_LIST_BYTES,
+              PeerVerifier.MAX_CERTIFICATE_LIST_BYTES)
           .applicationProtocolConfig(ALPN)
           .sessionTimeout(settings.sessionTimeout().toSeconds())
           .build();
@@ -72,6 +76,8 @@ public record TlsContexts(TlsMaterial material, SpiffeId identity, SslContext se
           .keyManager(material.key(), chain)
           .protocols(settings.protocols())
           .trustManager(new SpiffeTrustManager(verifier))
+          .option(OpenSslContextOption.MAX_CERTIFICATE_LIST_BYTES,
+              PeerVerifier.MAX_CERTIFICATE_LIST_BYTES)
           // Peers are identified by SPIFFE ID, checked after the handshake; never by hostname.
           .endpointIdentificationAlgorithm(null)
           .applicationProtocolConfig(ALPN)

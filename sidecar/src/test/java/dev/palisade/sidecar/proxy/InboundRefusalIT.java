@@ -4,6 +4,7 @@ import static dev.palisade.sidecar.testing.Metrics.handshake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.palisade.common.pki.Pem;
 import dev.palisade.common.policy.InboundPolicy;
 import dev.palisade.common.policy.OutboundPolicy;
 import dev.palisade.common.policy.SidecarConfig;
@@ -11,11 +12,14 @@ import dev.palisade.common.spiffe.WorkloadIdentity;
 import dev.palisade.sidecar.testing.Sidecar;
 import dev.palisade.sidecar.testing.TestApp.Behaviour;
 import dev.palisade.sidecar.testing.TestApp;
+import dev.palisade.testing.TestCa.Leaf;
 import dev.palisade.testing.TestCa.PemFiles;
 import dev.palisade.testing.TestCa;
 import dev.palisade.testing.CommandLine;
 import dev.palisade.testing.Openssl;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -100,6 +104,31 @@ class InboundRefusalIT {
   void tls12IsRefused() {
     PemFiles client = CA.write(CA.leaf(FRONTEND), pems, "tls12");
     assertRefused(withCertificate(client, "-tls1_2"), "tls_version", "protocol version");
+  }
+
+  @Test
+  void aFloodOfLookAlikeIssuersIsRefusedAndOthersAreStillServed() throws Exception {
+    // 120 certificates an unauthenticated client asks us to consider: BoringSSL caps the
+    // certificate message, and PeerVerifier the chain, before any of them costs a signature.
+    Leaf leaf = CA.leaf(FRONTEND);
+    PemFiles client = CA.write(leaf, pems, "flood");
+    List<X509Certificate> flood = new ArrayList<>(leaf.chain());
+    flood.addAll(CA.lookAlikeIssuers(118));
+    Path chain = pems.resolve("flood-chain.crt");
+    Files.writeString(chain, Pem.certificates(flood));
+    double refusedBefore = inbound("failure", "protocol_error");
+
+    List<String> args = new ArrayList<>(withoutCertificate("-tls1_3"));
+    args.addAll(List.of("-cert", client.chain().toString(), "-cert_chain", chain.toString(),
+        "-key", client.key().toString()));
+    CommandLine.Result refused = Openssl.sClient(sidecar.inboundPort(), args, "ping\n", TIMEOUT);
+
+    assertThat(refused.timedOut()).as("s_client finished: %s", refused.output()).isFalse();
+    assertThat(refused.output()).doesNotContain(TestApp.BANNER);
+    // BoringSSL refuses the oversized certificate message (EXCESSIVE_MESSAGE_SIZE).
+    await().atMost(TIMEOUT).until(() -> inbound("failure", "protocol_error") == refusedBefore + 1);
+    assertThat(sClient(CA.write(CA.leaf(FRONTEND), pems, "after-flood"), "-tls1_3").output())
+        .contains(TestApp.BANNER);
   }
 
   @Test

@@ -117,6 +117,28 @@ class PeerVerifierTest {
         PeerRole.CLIENT), HandshakeFailure.UNTRUSTED_CHAIN);
   }
 
+  @Test
+  void aChainLongerThanTheCapIsRefusedWithoutLookingAtIt() {
+    Leaf leaf = CA.leaf(CART);
+    List<X509Certificate> flood = new ArrayList<>(leaf.chain());
+    flood.addAll(CA.lookAlikeIssuers(118));
+    assertThatThrownBy(() -> verifier.verify(flood.toArray(X509Certificate[]::new),
+        PeerRole.CLIENT))
+        .isInstanceOfSatisfying(PeerRejectedException.class, e ->
+            assertThat(e.reason()).isEqualTo(HandshakeFailure.UNTRUSTED_CHAIN))
+        .hasMessageContaining("120 certificates; at most 4");
+  }
+
+  @Test
+  void lookAlikeIssuersWithinTheCapDoNotHideTheRealOne() throws Exception {
+    Leaf leaf = CA.leaf(CART);
+    List<X509Certificate> chain = new ArrayList<>(List.of(leaf.leaf()));
+    chain.addAll(CA.lookAlikeIssuers(2));
+    chain.add(leaf.chain().get(1));
+    assertThat(verifier.verify(chain.toArray(X509Certificate[]::new), PeerRole.CLIENT))
+        .isEqualTo(CART.toSpiffeId());
+  }
+
   private static X509Certificate[] chain(Leaf leaf) {
     return leaf.chain().toArray(X509Certificate[]::new);
   }
