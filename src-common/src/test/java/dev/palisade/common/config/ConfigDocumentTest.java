@@ -26,7 +26,7 @@ class ConfigDocumentTest {
           new AccessRule("shop/deny-untrusted", PolicyAction.DENY, List.of(
               new PeerMatch(List.of(), Set.of("untrusted", "guest"), Set.of(), Set.of()))),
           new AccessRule("shop/allow-frontend", PolicyAction.ALLOW, List.of(
-              new PeerMatch(List.of(new IdentityPattern("spiffe://cluster.local/ns/shop/sa/web-*")),
+              new PeerMatch(List.of(new IdentityPattern("spiffe://cluster.local/ns/shop/*")),
                   Set.of(), Set.of("shop/frontend", "edge/gateway"), Set.of(8443, 8080))))));
 
   @Test
