@@ -1,14 +1,13 @@
 package dev.palisade.operator.reconciler.trustbundle;
 
 import dev.palisade.common.pki.Pem;
-import dev.palisade.operator.ca.CaRegistry;
-import dev.palisade.operator.ca.CaSecrets;
+import dev.palisade.operator.policy.Workload;
+import dev.palisade.operator.watch.CaSecretWatch;
+import dev.palisade.operator.watch.PodIndex;
+import dev.palisade.operator.watch.WatchEventSource;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -18,9 +17,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -43,14 +40,16 @@ public class TrustBundleReconciler implements Reconciler<Namespace> {
   public static final String KEY = "ca.crt";
   public static final String INJECT_LABEL = "palisade.dev/inject";
   static final String BUNDLE_LABEL = "palisade.dev/trust-bundle";
-  static final String INJECTED_POD_SELECTOR = "palisade.dev/proxy=injected";
 
   private final String operatorNamespace;
-  private final Clock clock;
+  private final CaSecretWatch caSecrets;
+  private final PodIndex pods;
 
-  public TrustBundleReconciler(String operatorNamespace, Clock clock) {
+  /** @param caSecrets and {@code pods}: the operator's shared watches */
+  public TrustBundleReconciler(String operatorNamespace, CaSecretWatch caSecrets, PodIndex pods) {
     this.operatorNamespace = operatorNamespace;
-    this.clock = clock;
+    this.caSecrets = caSecrets;
+    this.pods = pods;
   }
 
   @Override
@@ -59,7 +58,7 @@ public class TrustBundleReconciler implements Reconciler<Namespace> {
     if (!wantsBundle(namespace, context) || namespace.isMarkedForDeletion()) {
       return UpdateControl.noUpdate();
     }
-    List<X509Certificate> roots = caRegistry(context).allRoots();
+    List<X509Certificate> roots = caSecrets.registry().allRoots();
     if (roots.isEmpty()) {
       return UpdateControl.noUpdate(); // no CA yet; a CA Secret event brings us back
     }
@@ -81,17 +80,10 @@ public class TrustBundleReconciler implements Reconciler<Namespace> {
     return UpdateControl.noUpdate();
   }
 
-  /** The CA Secrets as the event source that woke us saw them. */
-  private CaRegistry caRegistry(Context<Namespace> context) {
-    var secrets = (InformerEventSource<Secret, Namespace>) context.eventSourceRetriever()
-        .getEventSourceFor(Secret.class, "ca-secrets");
-    return new CaRegistry(() -> secrets.list().toList(), clock);
-  }
-
   private boolean wantsBundle(Namespace namespace, Context<Namespace> context) {
     return operatorNamespace.equals(namespace.getMetadata().getName())
         || "enabled".equals(labels(namespace).get(INJECT_LABEL))
-        || !context.getSecondaryResources(Pod.class).isEmpty();
+        || pods.anyIn(namespace.getMetadata().getName(), Workload::injected);
   }
 
   /**
@@ -110,33 +102,15 @@ public class TrustBundleReconciler implements Reconciler<Namespace> {
         .withPrimaryToSecondaryMapper(
             (Namespace ns) -> Set.of(new ResourceID(CONFIG_MAP, ns.getMetadata().getName())))
         .build();
-    var caSecrets = InformerEventSourceConfiguration.from(Secret.class, Namespace.class)
-        .withName("ca-secrets")
-        .withNamespaces(Set.of(operatorNamespace))
-        .withLabelSelector(CaSecrets.LABEL_CA + "=true")
-        .withSecondaryToPrimaryMapper((Secret secret) -> context.getPrimaryCache().list()
-            .map(ResourceID::fromResource).collect(Collectors.toSet()))
-        .build();
-    // Only their creation matters, and only their names are kept: pods change often and are many.
-    var injectedPods = InformerEventSourceConfiguration.from(Pod.class, Namespace.class)
-        .withName("injected-pods")
-        .withWatchAllNamespaces()
-        .withLabelSelector(INJECTED_POD_SELECTOR)
-        .withItemStore(new TransformingItemStore<>(pod -> new PodBuilder().withNewMetadata()
-            .withName(pod.getMetadata().getName())
-            .withNamespace(pod.getMetadata().getNamespace())
-            .withUid(pod.getMetadata().getUid())
-            .withResourceVersion(pod.getMetadata().getResourceVersion())
-            .withLabels(pod.getMetadata().getLabels())
-            .endMetadata().build()))
-        .withOnUpdateFilter((newPod, oldPod) -> false)
-        .withOnDeleteFilter((pod, unknownState) -> false)
-        .withSecondaryToPrimaryMapper(
-            (Pod pod) -> Set.of(new ResourceID(pod.getMetadata().getNamespace())))
-        .build();
-    return List.of(new InformerEventSource<>(bundles, context),
-        new InformerEventSource<>(caSecrets, context),
-        new InformerEventSource<>(injectedPods, context));
+    WatchEventSource<Namespace> caChanges = WatchEventSource.onCaSecrets("ca-secrets", caSecrets,
+        secret -> context.getPrimaryCache().list().map(ResourceID::fromResource)
+            .collect(Collectors.toSet()));
+    // Only a pod becoming injected matters (its namespace may not want a bundle yet).
+    WatchEventSource<Namespace> injectedPods = WatchEventSource.onPods("injected-pods", pods,
+        (before, after) -> after != null && after.injected()
+            && (before == null || !before.injected())
+            ? Set.of(new ResourceID(after.namespace())) : Set.of());
+    return List.of(new InformerEventSource<>(bundles, context), caChanges, injectedPods);
   }
 
   private static Map<String, String> labels(io.fabric8.kubernetes.api.model.HasMetadata object) {

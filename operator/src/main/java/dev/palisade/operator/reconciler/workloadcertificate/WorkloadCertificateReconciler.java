@@ -14,6 +14,8 @@ import dev.palisade.operator.ca.CaUnavailableException;
 import dev.palisade.operator.ca.SignedCertificate;
 import dev.palisade.operator.kube.Conditions;
 import dev.palisade.operator.kube.EventRecorder;
+import dev.palisade.operator.watch.CaSecretWatch;
+import dev.palisade.operator.watch.WatchEventSource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -45,12 +47,13 @@ public class WorkloadCertificateReconciler implements Reconciler<WorkloadCertifi
   static final String SECRET_LABEL = "palisade.dev/workload-certificate";
   private static final Duration RETRY = Duration.ofSeconds(30);
 
-  private final String operatorNamespace;
+  private final CaSecretWatch caSecrets;
   private final Clock clock;
   private final Conditions conditions;
 
-  public WorkloadCertificateReconciler(String operatorNamespace, Clock clock) {
-    this.operatorNamespace = operatorNamespace;
+  /** @param caSecrets the operator's shared watch on the CA Secrets */
+  public WorkloadCertificateReconciler(CaSecretWatch caSecrets, Clock clock) {
+    this.caSecrets = caSecrets;
     this.clock = clock;
     this.conditions = new Conditions(clock);
   }
@@ -71,7 +74,7 @@ public class WorkloadCertificateReconciler implements Reconciler<WorkloadCertifi
       return notReady(certificate, "IdentityOutsideNamespace", "spec.spiffeId names namespace "
           + identity.namespace() + "; a WorkloadCertificate may only name identities of " + namespace);
     }
-    CaRegistry registry = caRegistry(context);
+    CaRegistry registry = caSecrets.registry();
     Optional<CaState> ca;
     try {
       ca = registry.state(identity.trustDomain());
@@ -155,13 +158,6 @@ public class WorkloadCertificateReconciler implements Reconciler<WorkloadCertifi
     return status;
   }
 
-  /** The CA Secrets as the event source that woke us saw them. */
-  private CaRegistry caRegistry(Context<WorkloadCertificate> context) {
-    var secrets = (InformerEventSource<Secret, WorkloadCertificate>) context.eventSourceRetriever()
-        .getEventSourceFor(Secret.class, "ca-secrets");
-    return new CaRegistry(() -> secrets.list().toList(), clock);
-  }
-
   /**
    * The managed Secret wakes its WorkloadCertificate (deleted or edited); a CA Secret wakes every
    * WorkloadCertificate of its trust domain (issuer or bundle changed).
@@ -179,20 +175,15 @@ public class WorkloadCertificateReconciler implements Reconciler<WorkloadCertifi
         .withPrimaryToSecondaryMapper((WorkloadCertificate wc) -> Set.of(new ResourceID(
             wc.getSpec().secretName, wc.getMetadata().getNamespace())))
         .build();
-    var caSecrets = InformerEventSourceConfiguration.from(Secret.class, WorkloadCertificate.class)
-        .withName("ca-secrets")
-        .withNamespaces(Set.of(operatorNamespace))
-        .withLabelSelector(CaSecrets.LABEL_CA + "=true")
-        .withSecondaryToPrimaryMapper((Secret secret) -> {
+    WatchEventSource<WorkloadCertificate> caChanges = WatchEventSource.onCaSecrets("ca-secrets",
+        caSecrets, secret -> {
           String trustDomain = CaSecrets.trustDomain(secret);
           return context.getPrimaryCache()
               .list(wc -> wc.getSpec() != null && wc.getSpec().spiffeId != null
                   && wc.getSpec().spiffeId.startsWith("spiffe://" + trustDomain + "/"))
               .map(ResourceID::fromResource)
               .collect(Collectors.toSet());
-        })
-        .build();
-    return List.of(new InformerEventSource<>(certificateSecrets, context),
-        new InformerEventSource<>(caSecrets, context));
+        });
+    return List.of(new InformerEventSource<>(certificateSecrets, context), caChanges);
   }
 }
