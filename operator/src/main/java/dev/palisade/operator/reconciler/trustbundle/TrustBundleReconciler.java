@@ -5,23 +5,20 @@ import dev.palisade.operator.policy.Workload;
 import dev.palisade.operator.watch.CaSecretWatch;
 import dev.palisade.operator.watch.PodIndex;
 import dev.palisade.operator.watch.WatchEventSource;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -30,9 +27,10 @@ import java.util.stream.Collectors;
  * {@code palisade-trust-bundle}, key {@code ca.crt}, in the operator's namespace, in every
  * namespace labelled {@code palisade.dev/inject=enabled}, and in every namespace holding an
  * injected pod (one that opted in by annotation in an unlabelled namespace mounts the bundle
- * too; the kubelet retries the mount until the copy exists). A copy that is deleted or edited is
- * put back, because the ConfigMaps are watched too.
+ * too; the kubelet retries the mount until the copy exists). {@link TrustBundleConfigMap} writes
+ * the copies; one that is deleted or edited is put back, because they are watched too.
  */
+@Workflow(explicitInvocation = true, dependents = @Dependent(type = TrustBundleConfigMap.class))
 @ControllerConfiguration(name = "trustbundle")
 public class TrustBundleReconciler implements Reconciler<Namespace> {
 
@@ -54,54 +52,31 @@ public class TrustBundleReconciler implements Reconciler<Namespace> {
 
   @Override
   public UpdateControl<Namespace> reconcile(Namespace namespace, Context<Namespace> context) {
-    String name = namespace.getMetadata().getName();
-    if (!wantsBundle(namespace, context) || namespace.isMarkedForDeletion()) {
+    if (!wantsBundle(namespace) || namespace.isMarkedForDeletion()) {
       return UpdateControl.noUpdate();
     }
     List<X509Certificate> roots = caSecrets.registry().allRoots();
     if (roots.isEmpty()) {
       return UpdateControl.noUpdate(); // no CA yet; a CA Secret event brings us back
     }
-    String bundle = Pem.certificates(roots);
-    Optional<ConfigMap> current = context.getSecondaryResource(ConfigMap.class, "bundles");
-    boolean upToDate = current.map(cm -> bundle.equals(data(cm).get(KEY))
-        && "true".equals(labels(cm).get(BUNDLE_LABEL))).orElse(false);
-    if (!upToDate) {
-      context.getClient().resource(new ConfigMapBuilder()
-          .withNewMetadata()
-            .withName(CONFIG_MAP)
-            .withNamespace(name)
-            .addToLabels(BUNDLE_LABEL, "true")
-            .addToLabels("app.kubernetes.io/managed-by", "palisade")
-          .endMetadata()
-          .addToData(KEY, bundle)
-          .build()).forceConflicts().serverSideApply();
-    }
+    var workflow = context.managedWorkflowAndDependentResourceContext();
+    workflow.put(TrustBundleConfigMap.BUNDLE, Pem.certificates(roots));
+    workflow.reconcileManagedWorkflow().throwAggregateExceptionIfErrorsPresent();
     return UpdateControl.noUpdate();
   }
 
-  private boolean wantsBundle(Namespace namespace, Context<Namespace> context) {
+  private boolean wantsBundle(Namespace namespace) {
     return operatorNamespace.equals(namespace.getMetadata().getName())
         || "enabled".equals(labels(namespace).get(INJECT_LABEL))
         || pods.anyIn(namespace.getMetadata().getName(), Workload::injected);
   }
 
   /**
-   * The bundle ConfigMaps wake their namespace (deleted, or edited so the label no longer
-   * matches); CA Secrets wake every namespace, since all bundles carry every root; a new injected
-   * pod wakes its namespace.
+   * CA Secrets wake every namespace, since all bundles carry every root; a new injected pod wakes
+   * its namespace. (The copies themselves are watched by {@link TrustBundleConfigMap}.)
    */
   @Override
   public List<EventSource<?, Namespace>> prepareEventSources(EventSourceContext<Namespace> context) {
-    var bundles = InformerEventSourceConfiguration.from(ConfigMap.class, Namespace.class)
-        .withName("bundles")
-        .withWatchAllNamespaces()
-        .withLabelSelector(BUNDLE_LABEL + "=true")
-        .withSecondaryToPrimaryMapper(
-            (ConfigMap cm) -> Set.of(new ResourceID(cm.getMetadata().getNamespace())))
-        .withPrimaryToSecondaryMapper(
-            (Namespace ns) -> Set.of(new ResourceID(CONFIG_MAP, ns.getMetadata().getName())))
-        .build();
     WatchEventSource<Namespace> caChanges = WatchEventSource.onCaSecrets("ca-secrets", caSecrets,
         secret -> context.getPrimaryCache().list().map(ResourceID::fromResource)
             .collect(Collectors.toSet()));
@@ -110,14 +85,10 @@ public class TrustBundleReconciler implements Reconciler<Namespace> {
         (before, after) -> after != null && after.injected()
             && (before == null || !before.injected())
             ? Set.of(new ResourceID(after.namespace())) : Set.of());
-    return List.of(new InformerEventSource<>(bundles, context), caChanges, injectedPods);
+    return List.of(caChanges, injectedPods);
   }
 
   private static Map<String, String> labels(io.fabric8.kubernetes.api.model.HasMetadata object) {
     return Objects.requireNonNullElse(object.getMetadata().getLabels(), Map.of());
-  }
-
-  private static Map<String, String> data(ConfigMap configMap) {
-    return Objects.requireNonNullElse(configMap.getData(), Map.of());
   }
 }
