@@ -24,7 +24,7 @@ public final class CaSecretWatch implements AutoCloseable {
   private final String namespace;
   private final CaRegistry registry;
   private final List<Consumer<Secret>> listeners = new CopyOnWriteArrayList<>();
-  private SharedIndexInformer<Secret> informer;
+  private volatile SharedIndexInformer<Secret> informer;
 
   CaSecretWatch(KubernetesClient client, String namespace, Clock clock) {
     this.client = client;
@@ -73,8 +73,10 @@ public final class CaSecretWatch implements AutoCloseable {
     informer.run();
   }
 
-  private synchronized Collection<Secret> secrets() {
-    return informer == null ? List.of() : informer.getStore().list();
+  /** Read on every signature: no lock, the informer is published once. */
+  private Collection<Secret> secrets() {
+    SharedIndexInformer<Secret> running = informer;
+    return running == null ? List.of() : running.getStore().list();
   }
 
   @Override
