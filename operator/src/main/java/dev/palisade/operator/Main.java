@@ -1,5 +1,6 @@
 package dev.palisade.operator;
 
+import dev.palisade.operator.watch.SharedWatches;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Clock;
@@ -22,8 +23,11 @@ public final class Main {
     OperatorConfig config = OperatorConfig.fromEnvironment(System.getenv());
     Clock clock = Clock.systemUTC();
     KubernetesClient client = new KubernetesClientBuilder().build();
-    OperatorServers servers = new OperatorServers(client, config, clock);
-    PalisadeOperator operator = new PalisadeOperator(client, config.operatorSettings(), clock);
+    // One informer on pods and one on CA Secrets, read by the servers and the reconcilers alike.
+    SharedWatches watches = new SharedWatches(client, config.namespace(), clock);
+    OperatorServers servers = new OperatorServers(client, config, clock, watches);
+    PalisadeOperator operator = new PalisadeOperator(client, config.operatorSettings(), clock,
+        watches);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       operator.close();
@@ -32,6 +36,7 @@ public final class Main {
       } catch (Exception e) {
         LOG.warn("error while stopping servers", e);
       }
+      watches.close();
       client.close();
       stopped.countDown();
     }, "shutdown"));

@@ -12,6 +12,7 @@ import dev.palisade.operator.metrics.CaMetrics;
 import dev.palisade.operator.metrics.ReadinessChecks;
 import dev.palisade.operator.signing.CertificatesEndpoint;
 import dev.palisade.operator.signing.ServingCertificate;
+import dev.palisade.operator.watch.SharedWatches;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -35,6 +36,7 @@ public final class OperatorServers implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicBoolean closed =
       new java.util.concurrent.atomic.AtomicBoolean();
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final SharedWatches ownWatches;
   private final CaRegistry cas;
   private final ServingCertificate serving;
   private final BoundedWorkers workers;
@@ -45,15 +47,32 @@ public final class OperatorServers implements AutoCloseable {
   private final ScheduledExecutorService expiryRefresh = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().name("ca-expiry-metrics").daemon().factory());
 
+  /** With informers of its own on pods and CA Secrets, closed with it. */
   public OperatorServers(KubernetesClient client, OperatorConfig config, Clock clock) {
+    this(client, config, clock, new SharedWatches(client, config.namespace(), clock), true);
+  }
+
+  /**
+   * On the replica's shared informers (also read by its reconcilers); whoever made them closes
+   * them.
+   */
+  public OperatorServers(KubernetesClient client, OperatorConfig config, Clock clock,
+      SharedWatches watches) {
+    this(client, config, clock, watches, false);
+  }
+
+  private OperatorServers(KubernetesClient client, OperatorConfig config, Clock clock,
+      SharedWatches watches, boolean ownsWatches) {
+    ownWatches = ownsWatches ? watches : null;
     CaMetrics metrics = new CaMetrics(registry);
-    cas = CaRegistry.watching(client, config.namespace(), clock);
+    watches.caSecrets().start();
+    cas = watches.caSecrets().registry();
     CertificateAuthority ca = cas.authorityFor(config.trustDomain());
     serving = new ServingCertificate(ca, config.namespace(), config.serviceAccount(),
         config.dnsNames(), metrics, clock).start();
     workers = new BoundedWorkers("signing", SIGNING_THREADS, SIGNING_QUEUE);
     injection = PodInjectionWebhook.forCluster(client, config.injection(), registry, clock);
-    configService = ConfigService.start(client, ca, config.namespace(), registry);
+    configService = ConfigService.start(client, watches.pods(), ca, config.namespace(), registry);
     https = configService.routes(HttpServer.https("https", serving)
         .route("POST", CertificatesEndpoint.PATH,
             CertificatesEndpoint.forCluster(client, ca, workers, metrics))
@@ -93,6 +112,8 @@ public final class OperatorServers implements AutoCloseable {
     injection.close();
     configService.close();
     serving.close();
-    cas.close();
+    if (ownWatches != null) {
+      ownWatches.close();
+    }
   }
 }

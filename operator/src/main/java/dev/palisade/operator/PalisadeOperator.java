@@ -6,6 +6,7 @@ import dev.palisade.operator.reconciler.trustbundle.TrustBundleReconciler;
 import dev.palisade.operator.reconciler.trustdomain.TrustDomainReconciler;
 import dev.palisade.operator.reconciler.webhook.WebhookCaBundleReconciler;
 import dev.palisade.operator.reconciler.workloadcertificate.WorkloadCertificateReconciler;
+import dev.palisade.operator.watch.SharedWatches;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -52,9 +53,25 @@ public final class PalisadeOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PalisadeOperator.class);
 
   private final Operator operator;
+  private final SharedWatches ownWatches;
   private final AtomicBoolean stopping = new AtomicBoolean();
 
+  /** With informers of its own on pods and CA Secrets, closed with it. */
   public PalisadeOperator(KubernetesClient client, Settings settings, Clock clock) {
+    this(client, settings, clock, new SharedWatches(client, settings.namespace(), clock), true);
+  }
+
+  /**
+   * On the replica's shared informers (also read by its servers); whoever made them closes them.
+   */
+  public PalisadeOperator(KubernetesClient client, Settings settings, Clock clock,
+      SharedWatches watches) {
+    this(client, settings, clock, watches, false);
+  }
+
+  private PalisadeOperator(KubernetesClient client, Settings settings, Clock clock,
+      SharedWatches watches, boolean ownsWatches) {
+    this.ownWatches = ownsWatches ? watches : null;
     this.operator = new Operator(overrides -> {
       overrides.withKubernetesClient(client);
       overrides.withStopOnInformerErrorDuringStartup(true);
@@ -65,14 +82,15 @@ public final class PalisadeOperator implements AutoCloseable {
     });
     operator.register(new TrustDomainReconciler(settings.namespace(), clock,
         settings.bundlePropagation()));
-    operator.register(new TrustBundleReconciler(settings.namespace(), clock));
-    operator.register(new WorkloadCertificateReconciler(settings.namespace(), clock));
+    operator.register(new TrustBundleReconciler(settings.namespace(), watches.caSecrets(),
+        watches.pods()));
+    operator.register(new WorkloadCertificateReconciler(watches.caSecrets(), clock));
     WebhookCaBundleReconciler webhookCaBundle = new WebhookCaBundleReconciler(
-        settings.namespace(), settings.trustDomain(), settings.webhookConfiguration(), clock);
+        watches.caSecrets(), settings.trustDomain(), settings.webhookConfiguration());
     operator.register(webhookCaBundle,
         webhookCaBundle.configuration(operator.getConfigurationService()));
-    operator.register(new MeshPolicyReconciler(settings.namespace(), clock));
-    operator.register(new AccessPolicyReconciler(clock));
+    operator.register(new MeshPolicyReconciler(settings.namespace(), watches.pods(), clock));
+    operator.register(new AccessPolicyReconciler(watches.pods(), clock));
   }
 
   public void start() {
@@ -83,6 +101,9 @@ public final class PalisadeOperator implements AutoCloseable {
   public void close() {
     stopping.set(true);
     operator.stop();
+    if (ownWatches != null) {
+      ownWatches.close();
+    }
   }
 
   /**

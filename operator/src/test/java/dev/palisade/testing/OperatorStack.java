@@ -6,6 +6,7 @@ import dev.palisade.common.pki.Pem;
 import dev.palisade.operator.OperatorConfig;
 import dev.palisade.operator.OperatorServers;
 import dev.palisade.operator.PalisadeOperator;
+import dev.palisade.operator.watch.SharedWatches;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -23,6 +24,7 @@ public final class OperatorStack implements AutoCloseable {
   public final Workloads workloads;
   private final KubernetesClient operatorClient;
   private final PalisadeOperator operator;
+  private final SharedWatches watches;
 
   public OperatorStack(String trustDomain, String workloadNamespace) {
     ControlPlane controlPlane = ControlPlane.get();
@@ -32,9 +34,12 @@ public final class OperatorStack implements AutoCloseable {
     OperatorConfig config = new OperatorConfig(OperatorServiceAccount.NAMESPACE,
         OperatorServiceAccount.NAME, "palisade-operator", trustDomain, Duration.ofMinutes(1),
         false, 0, 0);
-    servers = new OperatorServers(operatorClient, config, Clock.systemUTC());
+    // As Main does: servers and reconcilers on one pod and one CA Secret informer.
+    watches = new SharedWatches(operatorClient, config.namespace(), Clock.systemUTC());
+    servers = new OperatorServers(operatorClient, config, Clock.systemUTC(), watches);
     operator = new PalisadeOperator(operatorClient, new PalisadeOperator.Settings(
-        config.namespace(), config.bundlePropagation(), false, trustDomain), Clock.systemUTC());
+        config.namespace(), config.bundlePropagation(), false, trustDomain), Clock.systemUTC(),
+        watches);
     operator.start();
     workloads = new Workloads(controlPlane, admin, workloadNamespace);
     TrustDomain td = new TrustDomain();
@@ -63,6 +68,7 @@ public final class OperatorStack implements AutoCloseable {
     workloads.releaseAll();
     operator.close();
     servers.close();
+    watches.close();
     operatorClient.close();
     admin.close();
   }

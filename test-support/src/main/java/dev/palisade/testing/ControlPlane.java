@@ -27,6 +27,7 @@ public final class ControlPlane {
   private final KubeAPIServer server;
   private final Path kubeconfig;
   private final Path binaries;
+  private Process garbageCollector;
 
   private ControlPlane(KubeAPIServer server, Path kubeconfig, Path binaries) {
     this.server = server;
@@ -61,6 +62,29 @@ public final class ControlPlane {
       Path kubeconfig = workDir.resolve("kubeconfig");
       Files.writeString(kubeconfig, server.getKubeConfigYaml());
       return new ControlPlane(server, kubeconfig, binaries);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Starts Kubernetes' garbage collector (kube-controller-manager running only that controller)
+   * once, for tests of owner references: without it nothing deletes dependents of a deleted
+   * owner. It stops with the JVM.
+   */
+  public synchronized void startGarbageCollector() {
+    if (garbageCollector != null && garbageCollector.isAlive()) {
+      return;
+    }
+    try {
+      Path log = kubeconfig.resolveSibling("kube-controller-manager.log");
+      garbageCollector = new ProcessBuilder(
+          binaries.resolve("kube-controller-manager").toString(),
+          "--kubeconfig=" + kubeconfig, "--controllers=garbagecollector",
+          "--leader-elect=false", "--secure-port=0")
+          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      Process started = garbageCollector;
+      Runtime.getRuntime().addShutdownHook(new Thread(started::destroy, "garbage-collector-stop"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

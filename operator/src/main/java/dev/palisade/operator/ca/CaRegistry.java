@@ -3,8 +3,6 @@ package dev.palisade.operator.ca;
 import dev.palisade.common.pki.X509Profiles;
 import dev.palisade.common.spiffe.WorkloadIdentity;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -23,34 +21,22 @@ import java.util.function.Supplier;
  * runs one (it does not need leadership), so signing scales with replicas. Parsed state is cached
  * per Secret resourceVersion: a signature costs no PEM parsing.
  */
-public final class CaRegistry implements AutoCloseable {
+public final class CaRegistry {
 
   private final Clock clock;
   private final Supplier<Collection<Secret>> caSecrets;
-  private final AutoCloseable informer;
   private final ConcurrentMap<String, Parsed> parsed = new ConcurrentHashMap<>();
 
   private record Parsed(String resourceVersion, CaState state) {}
 
   /**
-   * A registry over CA Secrets from {@code caSecrets}: reconcilers pass the cache of the event
-   * source that woke them, so what they read is never older than what triggered them.
+   * A registry over the CA Secrets {@code caSecrets} lists: the operator's one informer on them
+   * ({@code dev.palisade.operator.watch.CaSecretWatch}), whose listeners run after its store
+   * holds a change, so a reconciler woken by a change reads it here.
    */
   public CaRegistry(Supplier<Collection<Secret>> caSecrets, Clock clock) {
-    this(caSecrets, clock, () -> {});
-  }
-
-  private CaRegistry(Supplier<Collection<Secret>> caSecrets, Clock clock, AutoCloseable informer) {
     this.caSecrets = caSecrets;
     this.clock = clock;
-    this.informer = informer;
-  }
-
-  /** A registry with its own informer on the CA Secrets in {@code namespace}; close it to stop. */
-  public static CaRegistry watching(KubernetesClient client, String namespace, Clock clock) {
-    SharedIndexInformer<Secret> informer = client.secrets().inNamespace(namespace)
-        .withLabel(CaSecrets.LABEL_CA, "true").inform();
-    return new CaRegistry(() -> informer.getStore().list(), clock, informer::close);
   }
 
   /** The CA of {@code trustDomain}, resolved at each call, so it appears once the leader makes it. */
@@ -119,10 +105,6 @@ public final class CaRegistry implements AutoCloseable {
     return annotations == null ? null : annotations.get(CaSecrets.ANNOTATION_TRUST_DOMAIN);
   }
 
-  @Override
-  public void close() throws Exception {
-    informer.close();
-  }
 
   private final class RegistryAuthority implements CertificateAuthority {
     private final String trustDomain;

@@ -4,60 +4,58 @@ import dev.palisade.api.v1alpha1.AccessPolicy;
 import dev.palisade.api.v1alpha1.MeshPolicy;
 import dev.palisade.operator.policy.PolicySnapshot;
 import dev.palisade.operator.policy.Workload;
-import io.fabric8.kubernetes.api.model.Pod;
+import dev.palisade.operator.watch.PodIndex;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import java.util.Collection;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * The config service's informers on MeshPolicies, AccessPolicies, pods and Services (all
- * namespaces), and its in-memory indexes: pods as compact {@link Workload}s by namespace and by
- * IP, Services by cluster IP. The pod informer's own store keeps only keys and resource versions;
- * what policy and lookups need is extracted once per event. Changes that can affect a
- * configuration are passed to the {@link ClusterView.Listener}.
+ * The config service's informers on MeshPolicies, AccessPolicies and Services (all namespaces),
+ * the operator's shared {@link PodIndex}, and the indexes lookups need on top of it: live pods by
+ * IP, Services by cluster IP. Changes that can affect a configuration are passed to the
+ * {@link ClusterView.Listener}.
  */
 final class ClusterCache implements ClusterView, AutoCloseable {
 
   private final String operatorNamespace;
   private final ClusterView.Listener listener;
-  private final ConcurrentMap<String, ConcurrentMap<String, Workload>> pods =
-      new ConcurrentHashMap<>();
+  private final PodIndex pods;
   private final ConcurrentMap<String, Workload> podsByIp = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, ServiceView> servicesByIp = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, ServiceView> services = new ConcurrentHashMap<>();
   private final SharedIndexInformer<MeshPolicy> meshPolicies;
   private final SharedIndexInformer<AccessPolicy> accessPolicies;
-  private final SharedIndexInformer<Pod> podInformer;
+  private final Runnable unsubscribe;
   private final SharedIndexInformer<Service> serviceInformer;
 
-  /** Starts the informers and returns once each has listed (or throws if one cannot). */
-  ClusterCache(KubernetesClient client, String operatorNamespace, ClusterView.Listener listener) {
+  /**
+   * Starts the informers (and {@code pods}, unless running) and returns once each has listed (or
+   * throws if one cannot).
+   */
+  ClusterCache(KubernetesClient client, PodIndex pods, String operatorNamespace,
+      ClusterView.Listener listener) {
     this.operatorNamespace = operatorNamespace;
     this.listener = listener;
+    this.pods = pods;
     this.meshPolicies = client.resources(MeshPolicy.class).inAnyNamespace()
         .inform(policyHandler(), 0);
     this.accessPolicies = client.resources(AccessPolicy.class).inAnyNamespace()
         .inform(policyHandler(), 0);
     this.serviceInformer = client.services().inAnyNamespace().inform(serviceHandler(), 0);
-    this.podInformer = client.pods().inAnyNamespace().runnableInformer(0)
-        .itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Pod.class,
-            client.getKubernetesSerialization(), "metadata.uid"));
-    podInformer.addEventHandler(podHandler());
-    podInformer.run();
+    this.unsubscribe = pods.subscribe(this::podChanged);
+    // Pods the index listed before this subscribed: by IP here too.
+    pods.all(Workload::live).forEach(this::indexIp);
   }
 
   @Override
   public boolean synced() {
-    return meshPolicies.hasSynced() && accessPolicies.hasSynced() && podInformer.hasSynced()
+    return meshPolicies.hasSynced() && accessPolicies.hasSynced() && pods.synced()
         && serviceInformer.hasSynced();
   }
 
@@ -69,14 +67,12 @@ final class ClusterCache implements ClusterView, AutoCloseable {
 
   @Override
   public Optional<Workload> pod(String namespace, String name) {
-    Map<String, Workload> of = pods.get(namespace);
-    return of == null ? Optional.empty() : Optional.ofNullable(of.get(name));
+    return pods.pod(namespace, name);
   }
 
   @Override
   public Collection<Workload> podsIn(String namespace) {
-    Map<String, Workload> of = pods.get(namespace);
-    return of == null ? List.of() : List.copyOf(of.values());
+    return pods.podsIn(namespace);
   }
 
   @Override
@@ -119,45 +115,26 @@ final class ClusterCache implements ClusterView, AutoCloseable {
     };
   }
 
-  private ResourceEventHandler<Pod> podHandler() {
-    return new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Pod pod) {
-        put(Workload.of(pod));
-      }
-
-      @Override
-      public void onUpdate(Pod old, Pod pod) {
-        put(Workload.of(pod));
-      }
-
-      @Override
-      public void onDelete(Pod pod, boolean finalStateUnknown) {
-        String namespace = pod.getMetadata().getNamespace();
-        String name = pod.getMetadata().getName();
-        Map<String, Workload> of = pods.get(namespace);
-        Workload removed = of == null ? null : of.remove(name);
-        if (removed != null && removed.ip() != null) {
-          Addresses.normalize(removed.ip()).ifPresent(ip -> podsByIp.remove(ip, removed));
-        }
-        listener.podRemoved(namespace, name);
-      }
-    };
+  /** Keeps the IP index and tells the listener when a pod's configuration may have changed. */
+  private void podChanged(Workload before, Workload after) {
+    if (before != null && before.ip() != null) {
+      Addresses.normalize(before.ip()).ifPresent(ip -> podsByIp.remove(ip, before));
+    }
+    if (after == null) {
+      listener.podRemoved(before.namespace(), before.name());
+      return;
+    }
+    indexIp(after);
+    if (before == null || !before.labels().equals(after.labels())
+        || !Objects.equals(before.serviceAccount(), after.serviceAccount())
+        || before.injected() != after.injected()) {
+      listener.podChanged(after.namespace(), after.name());
+    }
   }
 
-  private void put(Workload workload) {
-    Workload previous = pods.computeIfAbsent(workload.namespace(), ns -> new ConcurrentHashMap<>())
-        .put(workload.name(), workload);
-    if (previous != null && previous.ip() != null) {
-      Addresses.normalize(previous.ip()).ifPresent(ip -> podsByIp.remove(ip, previous));
-    }
+  private void indexIp(Workload workload) {
     if (workload.ip() != null && workload.live()) {
       Addresses.normalize(workload.ip()).ifPresent(ip -> podsByIp.put(ip, workload));
-    }
-    if (previous == null || !previous.labels().equals(workload.labels())
-        || !Objects.equals(previous.serviceAccount(), workload.serviceAccount())
-        || previous.injected() != workload.injected()) {
-      listener.podChanged(workload.namespace(), workload.name());
     }
   }
 
@@ -201,7 +178,7 @@ final class ClusterCache implements ClusterView, AutoCloseable {
 
   @Override
   public void close() {
-    podInformer.close();
+    unsubscribe.run();
     serviceInformer.close();
     meshPolicies.close();
     accessPolicies.close();

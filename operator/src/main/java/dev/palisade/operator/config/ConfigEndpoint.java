@@ -72,7 +72,7 @@ final class ConfigEndpoint implements RequestHandler {
           + " has no Palisade proxy (label " + Workload.PROXY_LABEL + "="
           + Workload.PROXY_INJECTED + ")");
     }
-    ConfigPublisher.Published current = publisher.current(pod)
+    PublishedConfig current = publisher.current(pod)
         .orElseThrow(() -> new ConfigRefusal(ConfigOutcome.CA_UNAVAILABLE, "no trust bundle yet:"
             + " the trust domain " + trustDomain + " has no ready CA"));
     Optional<String> known = request.queryParameter("version");
@@ -94,7 +94,7 @@ final class ConfigEndpoint implements RequestHandler {
     return response;
   }
 
-  private Response answer(ConfigPublisher.Published published) {
+  private Response answer(PublishedConfig published) {
     metrics.answered(ConfigMetrics.Endpoint.CONFIG, ConfigOutcome.OK);
     return new Response(200, Response.JSON, published.body(), Map.of(
         "ETag", "\"" + published.version() + "\"",

@@ -4,6 +4,7 @@ import dev.palisade.common.pki.Pem;
 import dev.palisade.operator.ca.CaUnavailableException;
 import dev.palisade.operator.ca.CertificateAuthority;
 import dev.palisade.operator.http.HttpServer;
+import dev.palisade.operator.watch.PodIndex;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -20,23 +21,43 @@ public final class ConfigService implements AutoCloseable {
   public static final Duration POLL_TIMEOUT = Duration.ofSeconds(30);
   public static final int MAX_LONG_POLLS = 50_000;
 
+  private final PodIndex ownPods;
   private final ClusterCache cluster;
   private final ConfigPublisher publisher;
   private final ConfigEndpoint config;
   private final DestinationsEndpoint destinations;
 
-  /** Starts the informers (returning once they have listed) with the default timeouts. */
+  /**
+   * Starts the informers (returning once they have listed) with the default timeouts, on the
+   * operator's shared {@code pods}.
+   */
+  public static ConfigService start(KubernetesClient client, PodIndex pods,
+      CertificateAuthority ca, String operatorNamespace, MeterRegistry registry) {
+    return new ConfigService(client, pods, false, ca, operatorNamespace, registry, POLL_TIMEOUT,
+        MAX_LONG_POLLS);
+  }
+
+  /** With default timeouts and a pod informer of its own. */
   public static ConfigService start(KubernetesClient client, CertificateAuthority ca,
       String operatorNamespace, MeterRegistry registry) {
     return new ConfigService(client, ca, operatorNamespace, registry, POLL_TIMEOUT,
         MAX_LONG_POLLS);
   }
 
+  /** With a pod informer of its own (closed with it). */
   public ConfigService(KubernetesClient client, CertificateAuthority ca, String operatorNamespace,
       MeterRegistry registry, Duration pollTimeout, int maxLongPolls) {
+    this(client, new PodIndex(client), true, ca, operatorNamespace, registry, pollTimeout,
+        maxLongPolls);
+  }
+
+  private ConfigService(KubernetesClient client, PodIndex pods, boolean ownsPods,
+      CertificateAuthority ca, String operatorNamespace, MeterRegistry registry,
+      Duration pollTimeout, int maxLongPolls) {
+    this.ownPods = ownsPods ? pods : null;
     ConfigMetrics metrics = new ConfigMetrics(registry);
     Forwarding listener = new Forwarding();
-    this.cluster = new ClusterCache(client, operatorNamespace, listener);
+    this.cluster = new ClusterCache(client, pods, operatorNamespace, listener);
     this.publisher = new ConfigPublisher(cluster, ca.trustDomain(), () -> bundle(ca), pollTimeout,
         maxLongPolls);
     listener.target = publisher;
@@ -71,6 +92,9 @@ public final class ConfigService implements AutoCloseable {
   public void close() {
     cluster.close();
     publisher.close();
+    if (ownPods != null) {
+      ownPods.close();
+    }
   }
 
   /**

@@ -86,7 +86,7 @@ public final class PolicyCompiler {
   }
 
   /** Whether {@code policy} (of the workload's namespace or mesh-wide) applies to it at all. */
-  static boolean applies(MeshPolicy policy, Workload workload) {
+  public static boolean applies(MeshPolicy policy, Workload workload) {
     if (policy.getSpec() == null || Selectors.problem(policy.getSpec().selector).isPresent()) {
       return false; // not applied; its status says why
     }

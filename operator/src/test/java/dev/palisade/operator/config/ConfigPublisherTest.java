@@ -3,16 +3,13 @@ package dev.palisade.operator.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.palisade.api.v1alpha1.AccessPolicy;
 import dev.palisade.api.v1alpha1.AccessPolicySpec;
 import dev.palisade.api.v1alpha1.MeshPolicy;
 import dev.palisade.api.v1alpha1.MeshPolicySpec;
 import dev.palisade.api.v1alpha1.WorkloadSelector;
-import dev.palisade.common.config.ConfigDocument;
 import dev.palisade.common.policy.MtlsMode;
 import dev.palisade.common.policy.PolicyAction;
-import dev.palisade.operator.http.Json;
 import dev.palisade.operator.policy.Workload;
 import java.time.Duration;
 import java.util.List;
@@ -38,21 +35,6 @@ class ConfigPublisherTest {
   @AfterEach
   void close() {
     publisher.close();
-  }
-
-  @Test
-  void theDocumentCarriesTheWorkloadsIdentityPolicyAndBundle() throws Exception {
-    ConfigPublisher.Published web = current("shop", "web-0");
-    ConfigDocument document = Json.MAPPER.readValue(web.body(), ConfigDocument.class);
-    assertThat(document.version()).isEqualTo(web.version()).hasSize(16);
-    assertThat(document.spiffeId()).isEqualTo("spiffe://cluster.local/ns/shop/sa/web");
-    assertThat(document.inbound().defaultMode()).isEqualTo(MtlsMode.STRICT);
-    assertThat(document.outbound().destinations()).isEqualTo("/v1/destinations");
-    assertThat(document.trustBundle()).isEqualTo("ROOTS-1");
-    assertThat(document.pollTimeoutSeconds()).isEqualTo(30);
-    JsonNode json = Json.MAPPER.readTree(web.body());
-    assertThat(json.fieldNames()).toIterable().containsExactly("version", "spiffeId", "inbound",
-        "outbound", "trustBundle", "pollTimeoutSeconds");
   }
 
   @Test
@@ -87,16 +69,16 @@ class ConfigPublisherTest {
   void aLongPollIsAnsweredByAChangeOfItsWorkloadOnly() throws Exception {
     String web = current("shop", "web-0").version();
     String blog = current("blog", "app-0").version();
-    CompletableFuture<Optional<ConfigPublisher.Published>> webWaiter =
+    CompletableFuture<Optional<PublishedConfig>> webWaiter =
         publisher.awaitChange("shop/web-0", web).orElseThrow();
-    CompletableFuture<Optional<ConfigPublisher.Published>> blogWaiter =
+    CompletableFuture<Optional<PublishedConfig>> blogWaiter =
         publisher.awaitChange("blog/app-0", blog).orElseThrow();
     assertThat(publisher.waiting()).isEqualTo(2);
 
     cluster.meshPolicies.add(permissive("shop"));
     publisher.policiesChanged("shop");
 
-    Optional<ConfigPublisher.Published> changed = webWaiter.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    Optional<PublishedConfig> changed = webWaiter.get(10, java.util.concurrent.TimeUnit.SECONDS);
     assertThat(changed).hasValueSatisfying(p -> assertThat(p.version()).isNotEqualTo(web));
     assertThat(blogWaiter).isNotDone();
     assertThat(publisher.waiting()).isEqualTo(1);
@@ -110,7 +92,7 @@ class ConfigPublisherTest {
     publisher = publisher(Duration.ofMillis(200), 100);
     String web = current("shop", "web-0").version();
     long start = System.nanoTime();
-    Optional<ConfigPublisher.Published> answer = publisher.awaitChange("shop/web-0", web)
+    Optional<PublishedConfig> answer = publisher.awaitChange("shop/web-0", web)
         .orElseThrow().get(5, java.util.concurrent.TimeUnit.SECONDS);
     assertThat(answer).isEmpty();
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(
@@ -158,7 +140,7 @@ class ConfigPublisherTest {
         timeout, maxWaiters);
   }
 
-  private ConfigPublisher.Published current(String namespace, String name) {
+  private PublishedConfig current(String namespace, String name) {
     return publisher.current(cluster.pod(namespace, name).orElseThrow()).orElseThrow();
   }
 

@@ -90,6 +90,12 @@ class TrustDomainIT {
     apply(generated("restore-it", "restore.it"));
     awaitReady("restore-it");
     await().atMost(WAIT).until(() -> bundle(MESHED_NS).isPresent());
+    assertThat(bundle(MESHED_NS).orElseThrow().getMetadata().getOwnerReferences())
+        .as("owned by its namespace").singleElement().satisfies(owner -> {
+          assertThat(owner.getKind()).isEqualTo("Namespace");
+          assertThat(owner.getName()).isEqualTo(MESHED_NS);
+          assertThat(owner.getBlockOwnerDeletion()).isNotEqualTo(true);
+        });
 
     admin.configMaps().inNamespace(MESHED_NS).withName("palisade-trust-bundle").delete();
     await("re-created").atMost(WAIT).untilAsserted(() ->

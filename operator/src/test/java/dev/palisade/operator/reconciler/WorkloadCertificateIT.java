@@ -42,6 +42,7 @@ class WorkloadCertificateIT {
     ControlPlane controlPlane = ControlPlane.get();
     admin = controlPlane.adminClient();
     PalisadeApi.install(admin);
+    controlPlane.startGarbageCollector(); // owner references do their work
     operator = new RunningOperator(controlPlane, Duration.ofSeconds(2));
     admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata()
         .build()).createOr(existing -> existing.update());
@@ -104,6 +105,28 @@ class WorkloadCertificateIT {
     await("Secret re-created").atMost(WAIT).untilAsserted(() ->
         assertThat(Optional.ofNullable(admin.secrets().inNamespace(NS).withName("batch-tls").get()))
             .isPresent());
+  }
+
+  /**
+   * The Secret is owned by its WorkloadCertificate, so it goes with it (unlike cert-manager's
+   * default, see docs/api.md): its key was made for that object only, and a Secret left behind
+   * would expire unrenewed and block a new WorkloadCertificate from using its name.
+   */
+  @Test
+  void deletingAWorkloadCertificateDeletesItsSecret() {
+    apply("short-term", "spiffe://wcert.it/ns/wcert-it/sa/temp", "temp-tls", null, null);
+    WorkloadCertificate ready = awaitReady("short-term");
+    assertThat(secret("temp-tls").getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(owner -> {
+          assertThat(owner.getKind()).isEqualTo("WorkloadCertificate");
+          assertThat(owner.getUid()).isEqualTo(ready.getMetadata().getUid());
+          assertThat(owner.getBlockOwnerDeletion()).as("needs no finalizers RBAC").isNotEqualTo(true);
+        });
+
+    admin.resource(ready).delete();
+
+    await("Secret garbage-collected").atMost(WAIT).untilAsserted(() ->
+        assertThat(admin.secrets().inNamespace(NS).withName("temp-tls").get()).isNull());
   }
 
   @Test

@@ -1,65 +1,95 @@
 package dev.palisade.operator.reconciler.policy;
 
+import dev.palisade.api.v1alpha1.AccessPolicy;
+import dev.palisade.api.v1alpha1.MeshPolicy;
+import dev.palisade.operator.policy.PolicyCompiler;
+import dev.palisade.operator.policy.Selectors;
 import dev.palisade.operator.policy.Workload;
+import dev.palisade.operator.watch.PodIndex;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
- * The pods policies apply to (label {@code palisade.dev/proxy=injected}), in every namespace, as
- * a policy reconciler's event source. The informer keeps only the fields policy reads (labels,
- * service account, phase), so the leader's memory grows by little per pod; a pod update wakes
- * policies only when one of those changed.
+ * The pods policies apply to (label {@code palisade.dev/proxy=injected}), read from the
+ * operator's shared {@link PodIndex}, and which policies a pod's change wakes: only those that
+ * select the pod before or after the change, and only when something a status shows can change
+ * (the pod came, went, finished, or its labels moved). Pure apart from the index it reads.
  */
 final class InjectedPods {
 
-  static final String NAME = "injected-pods";
+  static final String EVENT_SOURCE = "injected-pods";
 
-  private InjectedPods() {}
+  private final PodIndex pods;
 
-  static <P extends HasMetadata> InformerEventSource<Pod, P> eventSource(
-      EventSourceContext<P> context, Class<P> policyClass, SecondaryToPrimaryMapper<Pod> mapper) {
-    KubernetesClient client = context.getClient();
-    var configuration = InformerEventSourceConfiguration.from(Pod.class, policyClass)
-        .withName(NAME)
-        .withWatchAllNamespaces()
-        .withLabelSelector(Workload.PROXY_LABEL + "=" + Workload.PROXY_INJECTED)
-        .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE,
-            Pod.class, client.getKubernetesSerialization(),
-            "metadata.labels", "spec.serviceAccountName", "status.phase"))
-        .withOnUpdateFilter((Pod updated, Pod old) -> changed(Workload.of(updated),
-            Workload.of(old)))
-        .withSecondaryToPrimaryMapper(mapper)
-        .build();
-    return new InformerEventSource<>(configuration, context);
+  InjectedPods(PodIndex pods) {
+    this.pods = pods;
   }
 
-  /** The injected pods of {@code namespace} as the event source that woke the reconciler sees them. */
-  static <P extends HasMetadata> Collection<Workload> in(Context<P> context, String namespace) {
-    return source(context).list(namespace, pod -> true).map(Workload::of).toList();
+  PodIndex index() {
+    return pods;
   }
 
-  static <P extends HasMetadata> Collection<Workload> all(Context<P> context) {
-    return source(context).list(pod -> true).map(Workload::of).toList();
+  /** The injected pods of {@code namespace}. */
+  Collection<Workload> in(String namespace) {
+    return pods.podsIn(namespace, Workload::injected);
   }
 
-  @SuppressWarnings("unchecked")
-  private static <P extends HasMetadata> InformerEventSource<Pod, P> source(Context<P> context) {
-    return (InformerEventSource<Pod, P>) context.eventSourceRetriever()
-        .getEventSourceFor(Pod.class, NAME);
+  /** Every injected pod of the cluster. */
+  Collection<Workload> all() {
+    return pods.all(Workload::injected);
   }
 
-  private static boolean changed(Workload updated, Workload old) {
-    return !Objects.equals(updated.labels(), old.labels())
-        || !Objects.equals(updated.serviceAccount(), old.serviceAccount())
-        || updated.live() != old.live();
+  /**
+   * The MeshPolicies a pod's change wakes: those of its namespace that apply to it, and the
+   * mesh-wide ones of {@code operatorNamespace}.
+   *
+   * @param policiesIn the MeshPolicies of a namespace
+   */
+  static Set<ResourceID> meshPolicies(Workload before, Workload after, String operatorNamespace,
+      Function<String, Stream<MeshPolicy>> policiesIn) {
+    return wakes(before, after, pod -> Stream.concat(
+        policiesIn.apply(pod.namespace()).filter(policy -> PolicyCompiler.applies(policy, pod)),
+        pod.namespace().equals(operatorNamespace) ? Stream.empty()
+            : policiesIn.apply(operatorNamespace).filter(InjectedPods::selectsAll)));
+  }
+
+  /** The AccessPolicies a pod's change wakes: those of its namespace that select it. */
+  static Set<ResourceID> accessPolicies(Workload before, Workload after,
+      Function<String, Stream<AccessPolicy>> policiesIn) {
+    return wakes(before, after, pod -> policiesIn.apply(pod.namespace())
+        .filter(policy -> PolicyCompiler.selects(policy, pod)));
+  }
+
+  private static Set<ResourceID> wakes(Workload before, Workload after,
+      Function<Workload, Stream<? extends HasMetadata>> selecting) {
+    boolean counted = counts(before);
+    boolean counts = counts(after);
+    if (!counted && !counts
+        || counted && counts && Objects.equals(before.labels(), after.labels())) {
+      return Set.of(); // nothing a policy status shows can have changed
+    }
+    Set<ResourceID> woken = new HashSet<>();
+    if (counted) {
+      selecting.apply(before).map(ResourceID::fromResource).forEach(woken::add);
+    }
+    if (counts) {
+      selecting.apply(after).map(ResourceID::fromResource).forEach(woken::add);
+    }
+    return woken;
+  }
+
+  /** Whether a policy status counts {@code pod}: live, with the proxy. */
+  private static boolean counts(Workload pod) {
+    return pod != null && pod.injected() && pod.live();
+  }
+
+  private static boolean selectsAll(MeshPolicy policy) {
+    return policy.getSpec() != null && Selectors.selectsAll(policy.getSpec().selector);
   }
 }

@@ -3,8 +3,8 @@ package dev.palisade.operator.reconciler.policy;
 import dev.palisade.api.v1alpha1.MeshPolicy;
 import dev.palisade.operator.policy.PolicySnapshot;
 import dev.palisade.operator.policy.PolicyVerdict;
-import dev.palisade.operator.policy.Selectors;
-import io.fabric8.kubernetes.api.model.Pod;
+import dev.palisade.operator.watch.PodIndex;
+import dev.palisade.operator.watch.WatchEventSource;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -22,9 +22,9 @@ import java.util.stream.Stream;
 
 /**
  * Keeps each MeshPolicy's status: the workloads it selects, and whether it is in effect or
- * overridden by an older policy at the same level. Woken by its own changes, by injected pods
- * (of its namespace, or any for a mesh-wide policy), and by spec changes of other MeshPolicies of
- * its namespace, since those can win or lose a conflict with it.
+ * overridden by an older policy at the same level. Woken by its own changes, by the injected pods
+ * it applies to (before or after their change; any pod for a mesh-wide policy), and by spec
+ * changes of other MeshPolicies of its namespace, since those can win or lose a conflict with it.
  */
 @ControllerConfiguration(name = "meshpolicy")
 public class MeshPolicyReconciler implements Reconciler<MeshPolicy> {
@@ -33,10 +33,13 @@ public class MeshPolicyReconciler implements Reconciler<MeshPolicy> {
 
   private final String operatorNamespace;
   private final PolicyStatusUpdate statuses;
+  private final InjectedPods pods;
 
-  public MeshPolicyReconciler(String operatorNamespace, Clock clock) {
+  /** @param pods the operator's shared pod index */
+  public MeshPolicyReconciler(String operatorNamespace, PodIndex pods, Clock clock) {
     this.operatorNamespace = operatorNamespace;
     this.statuses = new PolicyStatusUpdate(clock);
+    this.pods = new InjectedPods(pods);
   }
 
   @Override
@@ -44,7 +47,7 @@ public class MeshPolicyReconciler implements Reconciler<MeshPolicy> {
     PolicySnapshot snapshot = new PolicySnapshot(operatorNamespace, withPeers(policy, context),
         List.of());
     PolicyVerdict verdict = PolicyVerdict.of(policy, snapshot,
-        namespace -> InjectedPods.in(context, namespace), () -> InjectedPods.all(context));
+        pods::in, pods::all);
     return statuses.apply(policy, verdict);
   }
 
@@ -67,12 +70,9 @@ public class MeshPolicyReconciler implements Reconciler<MeshPolicy> {
   @Override
   public List<EventSource<?, MeshPolicy>> prepareEventSources(
       EventSourceContext<MeshPolicy> context) {
-    InformerEventSource<Pod, MeshPolicy> pods = InjectedPods.eventSource(context, MeshPolicy.class,
-        (Pod pod) -> context.getPrimaryCache()
-            .list(policy -> pod.getMetadata().getNamespace().equals(policy.getMetadata().getNamespace())
-                || isMeshWide(policy))
-            .map(ResourceID::fromResource)
-            .collect(Collectors.toSet()));
+    WatchEventSource<MeshPolicy> podChanges = WatchEventSource.onPods(InjectedPods.EVENT_SOURCE,
+        pods.index(), (before, after) -> InjectedPods.meshPolicies(before, after,
+            operatorNamespace, namespace -> context.getPrimaryCache().list(namespace, p -> true)));
     var peers = InformerEventSourceConfiguration.from(MeshPolicy.class, MeshPolicy.class)
         .withName(PEERS)
         .withWatchAllNamespaces()
@@ -84,11 +84,6 @@ public class MeshPolicyReconciler implements Reconciler<MeshPolicy> {
             .map(ResourceID::fromResource)
             .collect(Collectors.toSet()))
         .build();
-    return List.of(pods, new InformerEventSource<>(peers, context));
-  }
-
-  private boolean isMeshWide(MeshPolicy policy) {
-    return operatorNamespace.equals(policy.getMetadata().getNamespace())
-        && policy.getSpec() != null && Selectors.selectsAll(policy.getSpec().selector);
+    return List.of(podChanges, new InformerEventSource<>(peers, context));
   }
 }

@@ -2,11 +2,10 @@ package dev.palisade.operator.reconciler.webhook;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.palisade.common.pki.Pem;
-import dev.palisade.operator.ca.CaRegistry;
-import dev.palisade.operator.ca.CaSecrets;
 import dev.palisade.operator.ca.CaState;
 import dev.palisade.operator.http.Json;
-import io.fabric8.kubernetes.api.model.Secret;
+import dev.palisade.operator.watch.CaSecretWatch;
+import dev.palisade.operator.watch.WatchEventSource;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -16,17 +15,14 @@ import io.javaoperatorsdk.operator.api.config.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.config.ResolvedControllerConfiguration;
 import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -58,20 +54,19 @@ public class WebhookCaBundleReconciler implements Reconciler<MutatingWebhookConf
 
   private static final Logger log = LoggerFactory.getLogger(WebhookCaBundleReconciler.class);
 
-  private final String operatorNamespace;
+  private final CaSecretWatch caSecrets;
   private final String trustDomain;
   private final String configurationName;
-  private final Clock clock;
 
   /**
+   * @param caSecrets the operator's shared watch on the CA Secrets
    * @param configurationName the MutatingWebhookConfiguration to keep, the only one watched
    */
-  public WebhookCaBundleReconciler(String operatorNamespace, String trustDomain,
-      String configurationName, Clock clock) {
-    this.operatorNamespace = operatorNamespace;
+  public WebhookCaBundleReconciler(CaSecretWatch caSecrets, String trustDomain,
+      String configurationName) {
+    this.caSecrets = caSecrets;
     this.trustDomain = trustDomain;
     this.configurationName = configurationName;
-    this.clock = clock;
   }
 
   /**
@@ -138,13 +133,11 @@ public class WebhookCaBundleReconciler implements Reconciler<MutatingWebhookConf
     return operations;
   }
 
-  /** The trust domain's current roots, as the CA Secret the event source holds says. */
+  /** The trust domain's current roots, as its CA Secret says. */
   private Optional<List<X509Certificate>> roots(Context<MutatingWebhookConfiguration> context) {
-    var secrets = (InformerEventSource<Secret, MutatingWebhookConfiguration>) context
-        .eventSourceRetriever().getEventSourceFor(Secret.class, "ca-secrets");
     Optional<CaState> state;
     try {
-      state = new CaRegistry(() -> secrets.list().toList(), clock).state(trustDomain);
+      state = caSecrets.registry().state(trustDomain);
     } catch (RuntimeException e) {
       return Optional.empty(); // unreadable: the TrustDomain reports it; keep what is there
     }
@@ -155,13 +148,7 @@ public class WebhookCaBundleReconciler implements Reconciler<MutatingWebhookConf
   @Override
   public List<EventSource<?, MutatingWebhookConfiguration>> prepareEventSources(
       EventSourceContext<MutatingWebhookConfiguration> context) {
-    var caSecrets = InformerEventSourceConfiguration
-        .from(Secret.class, MutatingWebhookConfiguration.class)
-        .withName("ca-secrets")
-        .withNamespaces(Set.of(operatorNamespace))
-        .withLabelSelector(CaSecrets.LABEL_CA + "=true")
-        .withSecondaryToPrimaryMapper((Secret secret) -> Set.of(new ResourceID(configurationName)))
-        .build();
-    return List.of(new InformerEventSource<>(caSecrets, context));
+    return List.of(WatchEventSource.onCaSecrets("ca-secrets", caSecrets,
+        secret -> Set.of(new ResourceID(configurationName))));
   }
 }

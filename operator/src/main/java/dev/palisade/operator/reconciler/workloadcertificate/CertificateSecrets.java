@@ -23,11 +23,27 @@ final class CertificateSecrets {
 
   private CertificateSecrets() {}
 
-  /** What an existing Secret holds. */
-  record Current(X509Certificate leaf, List<X509Certificate> chain, List<X509Certificate> bundle) {}
+  /** What an existing Secret holds; {@code keyPem} as written, so keeping it changes nothing. */
+  record Current(X509Certificate leaf, List<X509Certificate> chain, List<X509Certificate> bundle,
+      String keyPem) {}
 
-  static Secret build(String namespace, String name, String owner, SignedCertificate signed,
-      PrivateKey key) {
+  /** What the Secret is to hold: the chain (leaf first), its key, and the trust bundle. */
+  record Material(String chainPem, String keyPem, String bundlePem) {
+
+    static Material issued(SignedCertificate signed, PrivateKey key) {
+      return new Material(Pem.certificates(signed.chain()), Pem.privateKey(key),
+          Pem.certificates(signed.trustBundle()));
+    }
+
+    /** The certificate and key {@code current} holds, with {@code bundle} as the trust bundle. */
+    static Material kept(Current current, List<X509Certificate> bundle) {
+      return new Material(Pem.certificates(current.chain()), current.keyPem(),
+          Pem.certificates(bundle));
+    }
+  }
+
+  /** The Secret of WorkloadCertificate {@code owner} holding {@code material}. */
+  static Secret build(String namespace, String name, String owner, Material material) {
     return new SecretBuilder()
         .withNewMetadata()
           .withName(name)
@@ -36,15 +52,9 @@ final class CertificateSecrets {
           .addToLabels("app.kubernetes.io/managed-by", "palisade")
         .endMetadata()
         .withType("kubernetes.io/tls")
-        .addToData("tls.crt", encode(Pem.certificates(signed.chain())))
-        .addToData("tls.key", encode(Pem.privateKey(key)))
-        .addToData("ca.crt", encode(Pem.certificates(signed.trustBundle())))
-        .build();
-  }
-
-  static Secret withBundle(Secret secret, List<X509Certificate> bundle) {
-    return new SecretBuilder(secret)
-        .addToData("ca.crt", encode(Pem.certificates(bundle)))
+        .addToData("tls.crt", encode(material.chainPem()))
+        .addToData("tls.key", encode(material.keyPem()))
+        .addToData("ca.crt", encode(material.bundlePem()))
         .build();
   }
 
@@ -54,8 +64,9 @@ final class CertificateSecrets {
       Map<String, String> data = secret.getData();
       List<X509Certificate> chain = Pem.parseCertificates(decode(data.get("tls.crt")));
       List<X509Certificate> bundle = Pem.parseCertificates(decode(data.get("ca.crt")));
-      Pem.parsePrivateKey(decode(data.get("tls.key")));
-      return new Current(chain.getFirst(), chain, bundle);
+      String keyPem = decode(data.get("tls.key"));
+      Pem.parsePrivateKey(keyPem);
+      return new Current(chain.getFirst(), chain, bundle, keyPem);
     } catch (RuntimeException e) {
       return null;
     }

@@ -14,16 +14,18 @@ import dev.palisade.operator.ca.CaUnavailableException;
 import dev.palisade.operator.ca.SignedCertificate;
 import dev.palisade.operator.kube.Conditions;
 import dev.palisade.operator.kube.EventRecorder;
+import dev.palisade.operator.watch.CaSecretWatch;
+import dev.palisade.operator.watch.WatchEventSource;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -31,26 +33,30 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * Keeps a WorkloadCertificate's Secret holding a valid certificate for its SPIFFE ID, like
  * cert-manager's Certificate: issues it, renews it at its renewal time or when the CA moved to a
- * new root, re-creates it if deleted, and updates {@code ca.crt} when the bundle changes.
+ * new root, re-creates it if deleted, and updates {@code ca.crt} when the bundle changes. It
+ * decides what the Secret holds and signs; {@link CertificateSecretDependent} writes it, owned by
+ * the WorkloadCertificate, so the Secret goes when the WorkloadCertificate does.
  */
+@Workflow(explicitInvocation = true,
+    dependents = @Dependent(type = CertificateSecretDependent.class))
 @ControllerConfiguration(name = "workloadcertificate")
 public class WorkloadCertificateReconciler implements Reconciler<WorkloadCertificate> {
 
   static final String SECRET_LABEL = "palisade.dev/workload-certificate";
   private static final Duration RETRY = Duration.ofSeconds(30);
 
-  private final String operatorNamespace;
+  private final CaSecretWatch caSecrets;
   private final Clock clock;
   private final Conditions conditions;
 
-  public WorkloadCertificateReconciler(String operatorNamespace, Clock clock) {
-    this.operatorNamespace = operatorNamespace;
+  /** @param caSecrets the operator's shared watch on the CA Secrets */
+  public WorkloadCertificateReconciler(CaSecretWatch caSecrets, Clock clock) {
+    this.caSecrets = caSecrets;
     this.clock = clock;
     this.conditions = new Conditions(clock);
   }
@@ -71,7 +77,7 @@ public class WorkloadCertificateReconciler implements Reconciler<WorkloadCertifi
       return notReady(certificate, "IdentityOutsideNamespace", "spec.spiffeId names namespace "
           + identity.namespace() + "; a WorkloadCertificate may only name identities of " + namespace);
     }
-    CaRegistry registry = caRegistry(context);
+    CaRegistry registry = caSecrets.registry();
     Optional<CaState> ca;
     try {
       ca = registry.state(identity.trustDomain());
@@ -83,7 +89,7 @@ public class WorkloadCertificateReconciler implements Reconciler<WorkloadCertifi
           + identity.trustDomain() + "; create one (see examples/10-trustdomain.yaml)");
     }
     String secretName = certificate.getSpec().secretName;
-    Optional<Secret> existing = context.getSecondaryResource(Secret.class, "certificate-secrets");
+    Optional<Secret> existing = CertificateSecretDependent.current(certificate, context);
     // Only a Secret without our label needs a lookup: ours is in the informer's cache.
     if (existing.isEmpty()
         && context.getClient().secrets().inNamespace(namespace).withName(secretName).get() != null) {
@@ -98,13 +104,11 @@ public class WorkloadCertificateReconciler implements Reconciler<WorkloadCertifi
         ? KeyType.ECDSA_P256 : KeyType.valueOf(certificate.getSpec().keyAlgorithm.name());
     CertificateSecrets.Current current = existing.map(CertificateSecrets::read).orElse(null);
     X509Certificate leaf;
+    CertificateSecrets.Material material;
     if (current != null && !CertificateSecrets.needsNewCertificate(current, identity, keyType,
         ca.get(), renewBefore, now)) {
       leaf = current.leaf();
-      if (!current.bundle().equals(ca.get().roots())) {
-        context.getClient().resource(CertificateSecrets.withBundle(existing.get(), ca.get().roots()))
-            .update();
-      }
+      material = CertificateSecrets.Material.kept(current, ca.get().roots());
     } else {
       KeyPair keys = keyType.generate();
       Duration lifetime = Optional.ofNullable(certificate.getSpec().lifetime)
@@ -115,13 +119,15 @@ public class WorkloadCertificateReconciler implements Reconciler<WorkloadCertifi
       } catch (CaUnavailableException e) {
         return notReady(certificate, "TrustDomainNotReady", e.getMessage());
       }
-      Secret secret = CertificateSecrets.build(namespace, secretName,
-          certificate.getMetadata().getName(), signed, keys.getPrivate());
-      context.getClient().resource(secret).forceConflicts().serverSideApply();
+      material = CertificateSecrets.Material.issued(signed, keys.getPrivate());
       leaf = signed.leaf();
       events.normal(certificate, current == null ? "Issued" : "Renewed", "Wrote a certificate for "
           + identity + " valid until " + leaf.getNotAfter().toInstant() + " to Secret " + secretName);
     }
+    // The dependent writes the Secret if it differs (a new certificate, a new bundle, no owner).
+    var workflow = context.managedWorkflowAndDependentResourceContext();
+    workflow.put(CertificateSecretDependent.MATERIAL, material);
+    workflow.reconcileManagedWorkflow().throwAggregateExceptionIfErrorsPresent();
 
     Instant renewal = Renewal.renewalTime(leaf.getNotBefore().toInstant(),
         leaf.getNotAfter().toInstant(), renewBefore);
@@ -155,44 +161,20 @@ public class WorkloadCertificateReconciler implements Reconciler<WorkloadCertifi
     return status;
   }
 
-  /** The CA Secrets as the event source that woke us saw them. */
-  private CaRegistry caRegistry(Context<WorkloadCertificate> context) {
-    var secrets = (InformerEventSource<Secret, WorkloadCertificate>) context.eventSourceRetriever()
-        .getEventSourceFor(Secret.class, "ca-secrets");
-    return new CaRegistry(() -> secrets.list().toList(), clock);
-  }
-
   /**
-   * The managed Secret wakes its WorkloadCertificate (deleted or edited); a CA Secret wakes every
-   * WorkloadCertificate of its trust domain (issuer or bundle changed).
+   * A CA Secret wakes every WorkloadCertificate of its trust domain (issuer or bundle changed);
+   * the managed Secret's own informer belongs to {@link CertificateSecretDependent}.
    */
   @Override
   public List<EventSource<?, WorkloadCertificate>> prepareEventSources(
       EventSourceContext<WorkloadCertificate> context) {
-    var certificateSecrets = InformerEventSourceConfiguration
-        .from(Secret.class, WorkloadCertificate.class)
-        .withName("certificate-secrets")
-        .withWatchAllNamespaces()
-        .withLabelSelector(SECRET_LABEL)
-        .withSecondaryToPrimaryMapper((Secret secret) -> Set.of(new ResourceID(
-            secret.getMetadata().getLabels().get(SECRET_LABEL), secret.getMetadata().getNamespace())))
-        .withPrimaryToSecondaryMapper((WorkloadCertificate wc) -> Set.of(new ResourceID(
-            wc.getSpec().secretName, wc.getMetadata().getNamespace())))
-        .build();
-    var caSecrets = InformerEventSourceConfiguration.from(Secret.class, WorkloadCertificate.class)
-        .withName("ca-secrets")
-        .withNamespaces(Set.of(operatorNamespace))
-        .withLabelSelector(CaSecrets.LABEL_CA + "=true")
-        .withSecondaryToPrimaryMapper((Secret secret) -> {
-          String trustDomain = CaSecrets.trustDomain(secret);
-          return context.getPrimaryCache()
-              .list(wc -> wc.getSpec() != null && wc.getSpec().spiffeId != null
-                  && wc.getSpec().spiffeId.startsWith("spiffe://" + trustDomain + "/"))
-              .map(ResourceID::fromResource)
-              .collect(Collectors.toSet());
-        })
-        .build();
-    return List.of(new InformerEventSource<>(certificateSecrets, context),
-        new InformerEventSource<>(caSecrets, context));
+    return List.of(WatchEventSource.onCaSecrets("ca-secrets", caSecrets, secret -> {
+      String trustDomain = CaSecrets.trustDomain(secret);
+      return context.getPrimaryCache()
+          .list(wc -> wc.getSpec() != null && wc.getSpec().spiffeId != null
+              && wc.getSpec().spiffeId.startsWith("spiffe://" + trustDomain + "/"))
+          .map(ResourceID::fromResource)
+          .collect(Collectors.toSet());
+    }));
   }
 }

@@ -2,6 +2,7 @@ package dev.palisade.operator.reconciler.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.palisade.operator.watch.SharedWatches;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
@@ -33,8 +34,9 @@ class WebhookCaBundleReconcilerTest {
 
   @Test
   void watchesOnlyTheConfigurationItWasGiven() {
-    WebhookCaBundleReconciler reconciler = new WebhookCaBundleReconciler("team-a",
-        "cluster.local", "mesh-palisade-inject", Clock.systemUTC());
+    WebhookCaBundleReconciler reconciler = new WebhookCaBundleReconciler(
+        new SharedWatches(null, "team-a", Clock.systemUTC()).caSecrets(), "cluster.local",
+        "mesh-palisade-inject");
 
     ControllerConfiguration<MutatingWebhookConfiguration> configuration =
         reconciler.configuration(new BaseConfigurationService());
