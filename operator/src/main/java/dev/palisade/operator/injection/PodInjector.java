@@ -42,8 +42,7 @@ import java.util.stream.Stream;
  */
 public final class PodInjector {
 
-  private static final Set<Integer> PROXY_PORTS = Set.of(OUTBOUND_PORT.value(), INBOUND_PORT.value(),
-      ADMIN_PORT.value());
+  private static final Set<Integer> PROXY_PORTS = Set.of(OUTBOUND_PORT, INBOUND_PORT, ADMIN_PORT);
   private static final Set<String> OUR_CONTAINERS = Set.of(INIT_CONTAINER, PROXY_CONTAINER);
 
   private final InjectionSettings settings;

@@ -6,7 +6,6 @@ import static dev.palisade.common.sidecar.SidecarContract.INBOUND_PORT;
 import static dev.palisade.common.sidecar.SidecarContract.OUTBOUND_PORT;
 import static dev.palisade.common.sidecar.SidecarContract.PROXY_UID;
 
-import dev.palisade.common.net.Port;
 import dev.palisade.common.sidecar.SidecarContract;
 import dev.palisade.common.sidecar.SidecarContract.Env;
 
@@ -193,7 +192,7 @@ final class SidecarSpec {
     return new ProbeBuilder()
         .withNewHttpGet()
           .withPath(READY_PATH)
-          .withPort(new IntOrString(ADMIN_PORT.value()))
+          .withPort(new IntOrString(ADMIN_PORT))
           .withScheme("HTTP")
         .endHttpGet()
         .withTimeoutSeconds(1)
@@ -203,8 +202,8 @@ final class SidecarSpec {
         .build();
   }
 
-  private static ContainerPort port(Port number, String name) {
-    return new ContainerPortBuilder().withContainerPort(number.value()).withName(name)
+  private static ContainerPort port(int number, String name) {
+    return new ContainerPortBuilder().withContainerPort(number).withName(name)
         .withProtocol("TCP").build();
   }
 

@@ -63,16 +63,18 @@ public final class InitCommand implements Callable<Integer> {
   int proxyUid = SidecarContract.PROXY_UID;
 
   @Option(names = "--inbound-port", paramLabel = "PORT",
-      description = "The proxy's inbound listener (default 15006).")
-  Port inboundPort = SidecarContract.INBOUND_PORT;
+      description = "The proxy's inbound listener (default " + SidecarContract.INBOUND_PORT + ").")
+  Port inboundPort = Port.of(SidecarContract.INBOUND_PORT);
 
   @Option(names = "--outbound-port", paramLabel = "PORT",
-      description = "The proxy's outbound listener (default 15001).")
-  Port outboundPort = SidecarContract.OUTBOUND_PORT;
+      description = "The proxy's outbound listener (default " + SidecarContract.OUTBOUND_PORT
+          + ").")
+  Port outboundPort = Port.of(SidecarContract.OUTBOUND_PORT);
 
   @Option(names = "--admin-port", paramLabel = "PORT",
-      description = "The proxy's admin port, never redirected (default 15020).")
-  Port adminPort = SidecarContract.ADMIN_PORT;
+      description = "The proxy's admin port, never redirected (default "
+          + SidecarContract.ADMIN_PORT + ").")
+  Port adminPort = Port.of(SidecarContract.ADMIN_PORT);
 
   @Option(names = "--dry-run", description = "Print the script for a fresh pod and change nothing.")
   boolean dryRun;

@@ -48,9 +48,9 @@ public record InterceptConfig(
 
   /** The contract's uid and ports ({@link SidecarContract}), nothing excluded. */
   public static InterceptConfig defaults() {
-    return new InterceptConfig(SidecarContract.PROXY_UID, SidecarContract.INBOUND_PORT.value(),
-        SidecarContract.OUTBOUND_PORT.value(), SidecarContract.ADMIN_PORT.value(), List.of(),
-        List.of(), List.of());
+    return new InterceptConfig(SidecarContract.PROXY_UID, SidecarContract.INBOUND_PORT,
+        SidecarContract.OUTBOUND_PORT, SidecarContract.ADMIN_PORT, List.of(), List.of(),
+        List.of());
   }
 
   private static void checkPort(String what, int port) {

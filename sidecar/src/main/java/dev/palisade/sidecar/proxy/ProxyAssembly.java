@@ -31,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -169,11 +170,11 @@ record ProxyAssembly(ProxySettings settings, OriginalDestinationResolver inbound
   }
 
   /** A given port; else, unless every listener is ephemeral, the contract's. */
-  private static java.util.Optional<Integer> port(Port given, boolean ephemeral, Port contract) {
+  private static Optional<Integer> port(Port given, boolean ephemeral, int contract) {
     if (given != null) {
-      return java.util.Optional.of(given.value());
+      return Optional.of(given.value());
     }
-    return ephemeral ? java.util.Optional.empty() : java.util.Optional.of(contract.value());
+    return ephemeral ? Optional.empty() : Optional.of(contract);
   }
 
   private static OriginalDestinationResolver resolver(String flag,

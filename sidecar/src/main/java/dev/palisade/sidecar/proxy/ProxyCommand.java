@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "proxy", sortOptions = false,
     usageHelpAutoWidth = true, showDefaultValues = true,
-    description = {"Runs the mTLS proxy: :15006 inbound, :15001 outbound, :15020 admin.",
+    description = {"Runs the mTLS proxy: :" + SidecarContract.INBOUND_PORT + " inbound, :"
+        + SidecarContract.OUTBOUND_PORT + " outbound, :" + SidecarContract.ADMIN_PORT + " admin.",
         "The certificate comes from PEM files (--cert, --key) or from the operator's CA"
             + " (--ca-endpoint, --token-file); the policy from a file (--config) or from the"
             + " operator's config service (--config-endpoint, --pod-name). With"
@@ -107,13 +108,16 @@ public final class ProxyCommand implements Callable<Integer>, FromEnvironment {
       description = "Address of the admin port.")
   String adminAddress;
 
-  @Option(names = "--inbound-port", paramLabel = "<port>", description = "Default: 15006.")
+  @Option(names = "--inbound-port", paramLabel = "<port>",
+      description = "Default: " + SidecarContract.INBOUND_PORT + ".")
   Port inboundPort;
 
-  @Option(names = "--outbound-port", paramLabel = "<port>", description = "Default: 15001.")
+  @Option(names = "--outbound-port", paramLabel = "<port>",
+      description = "Default: " + SidecarContract.OUTBOUND_PORT + ".")
   Port outboundPort;
 
-  @Option(names = "--admin-port", paramLabel = "<port>", description = "Default: 15020.")
+  @Option(names = "--admin-port", paramLabel = "<port>",
+      description = "Default: " + SidecarContract.ADMIN_PORT + ".")
   Port adminPort;
 
   /** For tests and embedding: listeners whose port flag is not given bind to a free port. */

@@ -93,10 +93,10 @@ public record ProxySettings(
   /** Production defaults; tests bind to 127.0.0.1 port 0 instead. */
   public static final class Builder {
     private InetAddress listenAddress = anyAddress();
-    private int inboundPort = SidecarContract.INBOUND_PORT.value();
-    private int outboundPort = SidecarContract.OUTBOUND_PORT.value();
+    private int inboundPort = SidecarContract.INBOUND_PORT;
+    private int outboundPort = SidecarContract.OUTBOUND_PORT;
     private InetAddress adminAddress = anyAddress();
-    private int adminPort = SidecarContract.ADMIN_PORT.value();
+    private int adminPort = SidecarContract.ADMIN_PORT;
     private InetAddress applicationAddress = InetAddress.getLoopbackAddress();
     private TlsSettings tls;
     private SidecarConfig sidecarConfig = SidecarConfig.defaults();

@@ -37,8 +37,8 @@ class ProxyCommandTest {
     assertThat(settings.tls().protocols()).containsExactly("TLSv1.2", "TLSv1.3");
     assertThat(settings.sidecarConfig().inbound().defaultMode()).isEqualTo(MtlsMode.PERMISSIVE);
     assertThat(settings.adminPort()).isEqualTo(9901);
-    assertThat(settings.inboundPort()).isEqualTo(SidecarContract.INBOUND_PORT.value());
-    assertThat(settings.outboundPort()).isEqualTo(SidecarContract.OUTBOUND_PORT.value());
+    assertThat(settings.inboundPort()).isEqualTo(SidecarContract.INBOUND_PORT);
+    assertThat(settings.outboundPort()).isEqualTo(SidecarContract.OUTBOUND_PORT);
     assertThat(settings.handshakeTimeout()).isEqualTo(Duration.ofSeconds(2));
     assertThat(settings.idleTimeout()).isEqualTo(Duration.ofMinutes(30));
     assertThat(settings.connectTimeout()).isEqualTo(Duration.ofSeconds(5));

@@ -1,7 +1,5 @@
 package dev.palisade.common.sidecar;
 
-import dev.palisade.common.net.Port;
-
 /**
  * What the operator's injection (operator/.../injection/SidecarSpec) and the sidecar
  * (palisade-proxy) both name: the injected containers, the environment the proxy is started with,
@@ -15,9 +13,14 @@ public final class SidecarContract {
   /** The injected native sidecar ({@code palisade-proxy proxy}). */
   public static final String PROXY_CONTAINER = "palisade-proxy";
 
-  public static final Port OUTBOUND_PORT = Port.of(15001);
-  public static final Port INBOUND_PORT = Port.of(15006);
-  public static final Port ADMIN_PORT = Port.of(15020);
+  /**
+   * The proxy's listeners: outbound (redirected from the app), inbound (redirected to the pod),
+   * admin (probes, metrics, shutdown). Ints, so flags' help can name them; each is a
+   * {@link dev.palisade.common.net.Port}.
+   */
+  public static final int OUTBOUND_PORT = 15001;
+  public static final int INBOUND_PORT = 15006;
+  public static final int ADMIN_PORT = 15020;
   /** The proxy's uid: iptables exempts its own connections by socket owner. */
   public static final int PROXY_UID = 1337;
 
