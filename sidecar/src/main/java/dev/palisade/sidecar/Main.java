@@ -1,39 +1,54 @@
 package dev.palisade.sidecar;
 
+import dev.palisade.sidecar.cli.Cli;
 import dev.palisade.sidecar.intercept.InitCommand;
 import dev.palisade.sidecar.intercept.RedirectedDestinations;
 import dev.palisade.sidecar.proxy.ProxyCommand;
 import dev.palisade.sidecar.selfcheck.SelfCheckCommand;
-import java.util.Arrays;
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code palisade-proxy <command>} (bin/palisade-proxy): {@code init} (the iptables init
- * container), {@code proxy}, or {@code selfcheck}.
+ * {@code palisade-proxy <command>} (bin/palisade-proxy, the image's entrypoint): {@code init}
+ * (the iptables init container), {@code proxy} (the native sidecar), or {@code selfcheck}.
  */
-public final class Main {
+@Command(name = "palisade-proxy",
+    description = "The Palisade sidecar. Run '<command> --help' for a command's flags.",
+    commandListHeading = "%nCommands:%n")
+public final class Main implements Callable<Integer> {
 
-  private static final String USAGE = """
-      usage: palisade-proxy <command> [flags]
-        init    write the pod's iptables interception rules (init --help for the flags)
-        proxy   run the mTLS proxy
-        selfcheck [n]  send bytes through two proxies on loopback over mTLS (no operator needed)
-      """;
+  @Spec
+  CommandSpec spec;
 
-  private Main() {}
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
 
   public static void main(String[] args) {
-    String[] rest = args.length > 0 ? Arrays.copyOfRange(args, 1, args.length) : args;
-    int exit = switch (args.length > 0 ? args[0] : "") {
-      case "init" -> InitCommand.run(rest);
-      // Destinations come from SO_ORIGINAL_DST (iptables REDIRECT) unless --inbound-target-port
-      // / --outbound-target fix them; the JVM needs --add-exports java.base/sun.nio.ch=ALL-UNNAMED.
-      case "proxy" -> ProxyCommand.run(rest, new RedirectedDestinations());
-      case "selfcheck" -> SelfCheckCommand.run(rest);
-      default -> {
-        System.err.print(USAGE);
-        yield 2;
-      }
-    };
-    System.exit(exit);
+    System.exit(commandLine(System.getenv(), System.out, System.err).execute(args));
+  }
+
+  /** Every command, configured as {@link Cli} configures them. */
+  static CommandLine commandLine(Map<String, String> environment, PrintStream out,
+      PrintStream err) {
+    CommandLine line = new CommandLine(new Main())
+        .addSubcommand(new InitCommand())
+        // Destinations come from SO_ORIGINAL_DST (iptables REDIRECT) unless
+        // --inbound-target-port / --outbound-target fix them; the JVM needs
+        // --add-exports java.base/sun.nio.ch=ALL-UNNAMED.
+        .addSubcommand(new ProxyCommand(new RedirectedDestinations()))
+        .addSubcommand(new SelfCheckCommand());
+    return Cli.configure(line, environment, out, err);
+  }
+
+  @Override
+  public Integer call() {
+    throw new ParameterException(spec.commandLine(), "give a command: init, proxy or selfcheck");
   }
 }

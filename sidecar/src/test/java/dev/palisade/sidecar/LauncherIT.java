@@ -66,12 +66,15 @@ class LauncherIT {
       admin = free.getLocalPort();
     }
     Path log = dir.resolve("proxy.log");
-    Process process = new ProcessBuilder(proxy.command("proxy", "--trust-domain=cluster.local",
-        "--cert=" + pem.chain(), "--key=" + pem.key(), "--ca-bundle=" + pem.bundle(),
-        "--inbound-target-port=1", "--outbound-target=127.0.0.1:1",
-        "--listen-address=127.0.0.1", "--admin-address=127.0.0.1", "--inbound-port=0",
-        "--outbound-port=0", "--admin-port=" + admin))
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(proxy.command("proxy",
+        "--trust-domain=cluster.local", "--cert=" + pem.chain(), "--key=" + pem.key(),
+        "--ca-bundle=" + pem.bundle(), "--inbound-target-port=1", "--outbound-target=127.0.0.1:1",
+        "--listen-address=127.0.0.1", "--admin-address=127.0.0.1", "--ephemeral-ports",
+        "--admin-port=" + admin))
+        .redirectErrorStream(true).redirectOutput(log.toFile());
+    // as injected: the pod's grace period bounds the drain (3 s less the margin)
+    builder.environment().put("PALISADE_TERMINATION_GRACE_PERIOD_SECONDS", "3");
+    Process process = builder.start();
     try (HttpClient http = HttpClient.newHttpClient()) {
       HttpRequest ready = HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + admin + "/healthz/ready")).build();
@@ -88,7 +91,8 @@ class LauncherIT {
     } finally {
       process.destroyForcibly();
     }
-    assertThat(Files.readString(log)).contains("draining").doesNotContain("Exception");
+    assertThat(Files.readString(log)).contains("draining 0 connections for up to PT1S")
+        .doesNotContain("Exception");
   }
 
   @Test
@@ -96,7 +100,17 @@ class LauncherIT {
     Result result = NetworkNamespace.host(proxy.command("proxy", "--no-such-flag=1"));
 
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.stderr()).contains("unknown flag --no-such-flag").contains("usage: proxy");
+    assertThat(result.stderr()).contains("Unknown option: '--no-such-flag=1'")
+        .contains("run 'palisade-proxy proxy --help' for the flags");
+  }
+
+  @Test
+  void proxyHelpPrintsTheFlagsAndExitsZero() {
+    Result result = NetworkNamespace.host(proxy.command("proxy", "--help"));
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.stdout()).startsWith("Usage: palisade-proxy proxy")
+        .contains("--trust-domain", "PALISADE_OPERATOR_ENDPOINT");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.palisade.operator.http;
 
+import dev.palisade.common.json.ErrorDocument;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -32,7 +33,7 @@ public record Response(int status, String contentType, byte[] body, Map<String, 
    * where {@code reason} comes from a small closed set and {@code message} is for humans.
    */
   public static Response error(int status, String reason, String message) {
-    return json(status, new Error(reason, message));
+    return json(status, new ErrorDocument(reason, message));
   }
 
   /** This response with one more header. */
@@ -41,7 +42,4 @@ public record Response(int status, String contentType, byte[] body, Map<String, 
     more.put(name, value);
     return new Response(status, contentType, body, more);
   }
-
-  /** The JSON body of {@link #error}. */
-  public record Error(String error, String message) {}
 }

@@ -3,6 +3,8 @@ package dev.palisade.operator.injection;
 /**
  * The names of the injection contract (docs/architecture.md, "The public contract"): what users
  * type on namespaces and pods, and what injected pods carry. Changing one is a breaking change.
+ * What the injected containers and the proxy both name (container names, ports, uid, environment,
+ * mounts) is {@link dev.palisade.common.sidecar.SidecarContract}.
  */
 public final class InjectionContract {
 
@@ -22,21 +24,6 @@ public final class InjectionContract {
   public static final String PROXY_LABEL = "palisade.dev/proxy";
   public static final String INJECTED = "injected";
   public static final String PROXY_VERSION_ANNOTATION = "palisade.dev/proxy-version";
-
-  public static final String INIT_CONTAINER = "palisade-init";
-  public static final String PROXY_CONTAINER = "palisade-proxy";
-
-  public static final int OUTBOUND_PORT = 15001;
-  public static final int INBOUND_PORT = 15006;
-  public static final int ADMIN_PORT = 15020;
-  /** The proxy's uid: iptables exempts its own connections by socket owner. */
-  public static final long PROXY_UID = 1337;
-
-  /** The ConfigMap the trust bundle is published as, in every injected namespace. */
-  public static final String TRUST_BUNDLE_CONFIG_MAP = "palisade-trust-bundle";
-  public static final String TRUST_BUNDLE_KEY = "ca.crt";
-  /** The audience of the projected token the proxy presents to /v1/certificates. */
-  public static final String TOKEN_AUDIENCE = "palisade";
 
   private InjectionContract() {}
 }

@@ -1,11 +1,11 @@
 package dev.palisade.operator.injection;
 
-import static dev.palisade.operator.injection.InjectionContract.ADMIN_PORT;
-import static dev.palisade.operator.injection.InjectionContract.INBOUND_PORT;
-import static dev.palisade.operator.injection.InjectionContract.INIT_CONTAINER;
-import static dev.palisade.operator.injection.InjectionContract.OUTBOUND_PORT;
-import static dev.palisade.operator.injection.InjectionContract.PROXY_CONTAINER;
-import static dev.palisade.operator.injection.InjectionContract.PROXY_UID;
+import static dev.palisade.common.sidecar.SidecarContract.ADMIN_PORT;
+import static dev.palisade.common.sidecar.SidecarContract.INBOUND_PORT;
+import static dev.palisade.common.sidecar.SidecarContract.INIT_CONTAINER;
+import static dev.palisade.common.sidecar.SidecarContract.OUTBOUND_PORT;
+import static dev.palisade.common.sidecar.SidecarContract.PROXY_CONTAINER;
+import static dev.palisade.common.sidecar.SidecarContract.PROXY_UID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.palisade.operator.http.Json;

@@ -1,5 +1,6 @@
 package dev.palisade.operator.injection;
 
+import dev.palisade.common.net.Port;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +10,7 @@ import java.util.regex.Pattern;
 
 /**
  * A pod's Palisade annotations, checked. The exclusion lists follow the rules of
- * {@code palisade-sidecar init} (docs/interception.md): ports are single numbers 1..65535, CIDRs
+ * {@code palisade-proxy init} (docs/interception.md): ports are single numbers 1..65535, CIDRs
  * IPv4 with host bits zero and no leading zeros, a bare address meaning /32; blanks between
  * commas are ignored. Checking here turns a typo into an admission error the user sees at
  * {@code kubectl apply}, instead of an init container that exits 2 and a pod that never starts.
@@ -25,7 +26,6 @@ import java.util.regex.Pattern;
 public record ProxyOptions(List<Integer> excludeInboundPorts, List<Integer> excludeOutboundPorts,
     List<String> excludeOutboundCidrs, String cpu, String memory) {
 
-  private static final Pattern PORT = Pattern.compile("[0-9]{1,10}");
   private static final Pattern IPV4 =
       Pattern.compile("([0-9]+)\\.([0-9]+)\\.([0-9]+)\\.([0-9]+)(?:/([0-9]+))?");
   /**
@@ -61,12 +61,12 @@ public record ProxyOptions(List<Integer> excludeInboundPorts, List<Integer> excl
       throws InvalidAnnotationException {
     TreeSet<Integer> ports = new TreeSet<>();
     for (String item : items(annotations.get(annotation))) {
-      if (!PORT.matcher(item).matches() || Long.parseLong(item) < 1
-          || Long.parseLong(item) > 65535) {
+      try {
+        ports.add(Port.parse(item).value());
+      } catch (IllegalArgumentException e) {
         throw new InvalidAnnotationException(annotation, annotations.get(annotation),
-            "\"" + item + "\" is not a port (1..65535); write ports separated by commas, like 22,8081");
+            e.getMessage() + "; write ports separated by commas, like 22,8081");
       }
-      ports.add(Integer.parseInt(item));
     }
     return List.copyOf(ports);
   }

@@ -1,9 +1,13 @@
 package dev.palisade.operator.injection;
 
-import static dev.palisade.operator.injection.InjectionContract.ADMIN_PORT;
-import static dev.palisade.operator.injection.InjectionContract.INBOUND_PORT;
-import static dev.palisade.operator.injection.InjectionContract.OUTBOUND_PORT;
-import static dev.palisade.operator.injection.InjectionContract.PROXY_UID;
+import static dev.palisade.common.sidecar.SidecarContract.ADMIN_PORT;
+import static dev.palisade.common.sidecar.SidecarContract.IDENTITY_MOUNT;
+import static dev.palisade.common.sidecar.SidecarContract.INBOUND_PORT;
+import static dev.palisade.common.sidecar.SidecarContract.OUTBOUND_PORT;
+import static dev.palisade.common.sidecar.SidecarContract.PROXY_UID;
+
+import dev.palisade.common.sidecar.SidecarContract;
+import dev.palisade.common.sidecar.SidecarContract.Env;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -37,7 +41,6 @@ final class SidecarSpec {
 
   static final String IDENTITY_VOLUME = "palisade-identity";
   static final String TMP_VOLUME = "palisade-tmp";
-  static final String IDENTITY_MOUNT = "/var/run/secrets/palisade";
   static final String TMP_MOUNT = "/tmp";
   static final Set<String> VOLUMES = Set.of(IDENTITY_VOLUME, TMP_VOLUME);
   /** Short-lived: the kubelet refreshes the file at 80% of this, the sidecar re-reads it. */
@@ -63,7 +66,7 @@ final class SidecarSpec {
     flag(args, "--exclude-inbound-ports", join(options.excludeInboundPorts()));
     flag(args, "--exclude-outbound-ports", join(options.excludeOutboundPorts()));
     flag(args, "--exclude-outbound-cidrs", String.join(",", options.excludeOutboundCidrs()));
-    return base(InjectionContract.INIT_CONTAINER, options)
+    return base(SidecarContract.INIT_CONTAINER, options)
         .withArgs(args)
         // iptables' lock file, off the read-only root file system
         .withEnv(env("XTABLES_LOCKFILE", TMP_MOUNT + "/xtables.lock"))
@@ -89,22 +92,20 @@ final class SidecarSpec {
   Container proxyContainer(ProxyOptions options, Long terminationGracePeriodSeconds) {
     long grace = terminationGracePeriodSeconds != null
         ? terminationGracePeriodSeconds : DEFAULT_TERMINATION_GRACE_SECONDS;
-    return base(InjectionContract.PROXY_CONTAINER, options)
+    return base(SidecarContract.PROXY_CONTAINER, options)
         .withArgs("proxy")
         .withRestartPolicy("Always")
         .withPorts(port(OUTBOUND_PORT, null), port(INBOUND_PORT, null),
             port(ADMIN_PORT, ADMIN_PORT_NAME))
+        // Each one the default of a proxy flag (ProxyCommand); nothing the proxy does not read.
         .withEnv(
-            fieldEnv("POD_NAME", "metadata.name"),
-            fieldEnv("POD_NAMESPACE", "metadata.namespace"),
-            fieldEnv("SERVICE_ACCOUNT", "spec.serviceAccountName"),
-            env("PALISADE_OPERATOR_ENDPOINT", settings.operatorEndpoint()),
-            env("PALISADE_TRUST_DOMAIN", settings.trustDomain()),
-            env("PALISADE_TOKEN_FILE", IDENTITY_MOUNT + "/token"),
-            env("PALISADE_TRUST_BUNDLE_FILE", IDENTITY_MOUNT + "/"
-                + InjectionContract.TRUST_BUNDLE_KEY),
+            fieldEnv(Env.POD_NAME, "metadata.name"),
+            env(Env.OPERATOR_ENDPOINT, settings.operatorEndpoint()),
+            env(Env.TRUST_DOMAIN, settings.trustDomain()),
+            env(Env.TOKEN_FILE, SidecarContract.TOKEN_FILE),
+            env(Env.TRUST_BUNDLE_FILE, SidecarContract.TRUST_BUNDLE_FILE),
             // The proxy is stopped after the apps, with what is left of this: its drain bound.
-            env("PALISADE_TERMINATION_GRACE_PERIOD_SECONDS", Long.toString(grace)))
+            env(Env.TERMINATION_GRACE_PERIOD_SECONDS, Long.toString(grace)))
         // Up to 2 minutes for the JVM to start and the first certificate to arrive.
         .withStartupProbe(readyProbe(1, 120))
         .withReadinessProbe(readyProbe(5, 3))
@@ -114,8 +115,8 @@ final class SidecarSpec {
             .withNewCapabilities().withDrop("ALL").endCapabilities()
             .withReadOnlyRootFilesystem(true)
             .withRunAsNonRoot(true)
-            .withRunAsUser(PROXY_UID)
-            .withRunAsGroup(PROXY_UID)
+            .withRunAsUser((long) PROXY_UID)
+            .withRunAsGroup((long) PROXY_UID)
             .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
             .build())
         .withVolumeMounts(mount(IDENTITY_VOLUME, IDENTITY_MOUNT, true),
@@ -131,16 +132,16 @@ final class SidecarSpec {
           .withDefaultMode(0644)
           .addNewSource()
             .withNewServiceAccountToken()
-              .withAudience(InjectionContract.TOKEN_AUDIENCE)
+              .withAudience(SidecarContract.TOKEN_AUDIENCE)
               .withExpirationSeconds(TOKEN_EXPIRATION_SECONDS)
-              .withPath("token")
+              .withPath(SidecarContract.TOKEN_KEY)
             .endServiceAccountToken()
           .endSource()
           .addNewSource()
             .withNewConfigMap()
-              .withName(InjectionContract.TRUST_BUNDLE_CONFIG_MAP)
-              .addNewItem().withKey(InjectionContract.TRUST_BUNDLE_KEY)
-                .withPath(InjectionContract.TRUST_BUNDLE_KEY).endItem()
+              .withName(SidecarContract.TRUST_BUNDLE_CONFIG_MAP)
+              .addNewItem().withKey(SidecarContract.TRUST_BUNDLE_KEY)
+                .withPath(SidecarContract.TRUST_BUNDLE_KEY).endItem()
             .endConfigMap()
           .endSource()
         .endProjected()

@@ -1,5 +1,7 @@
 package dev.palisade.operator.signing;
 
+import dev.palisade.common.signing.CertificateRequest;
+import dev.palisade.common.signing.CertificateResponse;
 import dev.palisade.common.pki.CsrRejectedException;
 import dev.palisade.common.pki.CsrVerifier;
 import dev.palisade.common.spiffe.WorkloadIdentity;
@@ -34,7 +36,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class CertificatesEndpoint implements RequestHandler {
 
-  public static final String PATH = "/v1/certificates";
+  public static final String PATH = CertificateRequest.PATH;
 
   private static final Logger log = LoggerFactory.getLogger(CertificatesEndpoint.class);
 
@@ -97,7 +99,8 @@ public final class CertificatesEndpoint implements RequestHandler {
       SignedCertificate signed = ca.signWorkload(key, identity);
       metrics.issued(CaMetrics.Kind.WORKLOAD, SigningOutcome.SUCCESS.label());
       log.debug("signed {} for {}", identity, caller);
-      return Response.json(200, CertificateResponse.of(signed, identity));
+      return Response.json(200, CertificateResponse.of(signed.chain(), signed.trustBundle(),
+          identity.toString()));
     } catch (SigningRejection rejection) {
       return refuse(request, caller, rejection);
     } catch (CaUnavailableException e) {

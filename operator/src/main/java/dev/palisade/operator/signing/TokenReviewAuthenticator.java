@@ -1,5 +1,6 @@
 package dev.palisade.operator.signing;
 
+import dev.palisade.common.sidecar.SidecarContract;
 import io.fabric8.kubernetes.api.model.authentication.TokenReview;
 import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -13,7 +14,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 public final class TokenReviewAuthenticator implements CallerAuthenticator {
 
   /** The audience sidecars request their projected token for. */
-  public static final String AUDIENCE = "palisade";
+  public static final String AUDIENCE = SidecarContract.TOKEN_AUDIENCE;
 
   private final KubernetesClient client;
 

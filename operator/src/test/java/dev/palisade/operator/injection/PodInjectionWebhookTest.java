@@ -121,7 +121,7 @@ class PodInjectionWebhookTest {
     assertThat(response.path("allowed").asBoolean()).isFalse();
     assertThat(response.path("status").path("code").asInt()).isEqualTo(400);
     assertThat(response.path("status").path("message").asText())
-        .isEqualTo("annotation palisade.dev/exclude-inbound-ports: \"80,http\": \"http\" is not"
+        .isEqualTo("annotation palisade.dev/exclude-inbound-ports: \"80,http\": 'http' is not"
             + " a port (1..65535); write ports separated by commas, like 22,8081");
   }
 

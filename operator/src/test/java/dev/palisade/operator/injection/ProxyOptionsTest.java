@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The annotation rules, which must match what {@code palisade-sidecar init} accepts. */
+/** The annotation rules, which must match what {@code palisade-proxy init} accepts. */
 class ProxyOptionsTest {
 
   private static final InjectionSettings DEFAULTS = PodInjectorGoldenTest.SETTINGS;
@@ -42,8 +42,8 @@ class ProxyOptionsTest {
     assertThatThrownBy(() -> ProxyOptions.from(
         Map.of(InjectionContract.EXCLUDE_OUTBOUND_PORTS, "22," + port), DEFAULTS))
         .isInstanceOf(InvalidAnnotationException.class)
-        .hasMessage("annotation palisade.dev/exclude-outbound-ports: \"22," + port + "\": \""
-            + port + "\" is not a port (1..65535); write ports separated by commas, like 22,8081");
+        .hasMessage("annotation palisade.dev/exclude-outbound-ports: \"22," + port + "\": '"
+            + port + "' is not a port (1..65535); write ports separated by commas, like 22,8081");
   }
 
   @ParameterizedTest

@@ -8,7 +8,7 @@ import dev.palisade.common.pki.Pem;
 import dev.palisade.operator.observability.MonitoringFiles.LabelMatcher;
 import dev.palisade.operator.observability.MonitoringFiles.Selector;
 import dev.palisade.sidecar.proxy.ProxyCommand;
-import dev.palisade.sidecar.proxy.ProxyCommand.RunningProxy;
+import dev.palisade.sidecar.proxy.RunningProxy;
 import dev.palisade.sidecar.selfcheck.EchoServer;
 import dev.palisade.testing.OperatorStack;
 import dev.palisade.testing.Prometheus;
@@ -65,7 +65,7 @@ class PrometheusScrapeIT {
         "--ca-bundle=" + dir.resolve("ca.crt"), "--token-file=" + token,
         "--ca-endpoint=" + stack.https("/v1/certificates"), "--config-endpoint=" + stack.https("/"),
         "--pod-name=web-0", "--listen-address=127.0.0.1", "--admin-address=127.0.0.1",
-        "--inbound-port=0", "--outbound-port=0", "--admin-port=0", "--worker-threads=1",
+        "--ephemeral-ports", "--worker-threads=1",
         "--inbound-target-port=" + echo.port(), "--outbound-target=127.0.0.1:1"}, null);
     await("proxy ready (certificate and first configuration)").atMost(Duration.ofSeconds(60))
         .until(() -> proxy.runtime().ready());

@@ -1,8 +1,7 @@
 package dev.palisade.sidecar.config;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.palisade.common.config.ConfigDocument;
+import dev.palisade.common.json.JsonDocuments;
 import dev.palisade.common.pki.Pem;
 import dev.palisade.common.policy.SidecarConfig;
 import dev.palisade.common.time.Backoff;
@@ -33,8 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class ConfigPoller implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConfigPoller.class);
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  /** Lenient: a newer operator may add fields; values are checked, errors name their path. */
+  private static final JsonDocuments JSON = JsonDocuments.lenient();
   private static final Duration DEFAULT_POLL = Duration.ofSeconds(30);
 
   private final URI configUri;
@@ -93,7 +92,7 @@ public final class ConfigPoller implements AutoCloseable {
         } else {
           HttpResponse<String> answer = get(material.get(), version, poll);
           if (answer.statusCode() == 200) {
-            ConfigDocument document = JSON.readValue(answer.body(), ConfigDocument.class);
+            ConfigDocument document = JSON.read(answer.body(), ConfigDocument.class);
             if (!document.version().equals(version)) {
               apply.accept(Update.of(document));
               version = document.version();
@@ -108,6 +107,10 @@ public final class ConfigPoller implements AutoCloseable {
             failures++;
           }
         }
+      } catch (IllegalArgumentException e) {
+        LOG.warn("the config service sent an unusable configuration ({}); keeping config {}",
+            e.getMessage(), version);
+        retryIn = backoff.delay(failures++, random);
       } catch (IOException | RuntimeException e) {
         LOG.warn("the config service is unreachable ({}); keeping config {}", e.toString(), version);
         retryIn = backoff.delay(failures++, random);

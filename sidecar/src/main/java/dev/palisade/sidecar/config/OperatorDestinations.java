@@ -1,7 +1,6 @@
 package dev.palisade.sidecar.config;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.palisade.common.json.JsonDocuments;
 import dev.palisade.common.config.DestinationDocument;
 import dev.palisade.sidecar.tls.TlsMaterial;
 import java.io.IOException;
@@ -33,8 +32,7 @@ public final class OperatorDestinations implements DestinationLookup {
   public static final int CAPACITY = 4096;
 
   private static final Logger LOG = LoggerFactory.getLogger(OperatorDestinations.class);
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  private static final JsonDocuments JSON = JsonDocuments.lenient();
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
   private final URI destinations;
@@ -109,9 +107,9 @@ public final class OperatorDestinations implements DestinationLookup {
                 + response.statusCode() + ": " + response.body()));
           }
           try {
-            return JSON.readValue(response.body(), DestinationDocument.class);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return JSON.read(response.body(), DestinationDocument.class);
+          } catch (IllegalArgumentException e) {
+            throw new UncheckedIOException(new IOException("unusable answer: " + e.getMessage(), e));
           }
         });
   }

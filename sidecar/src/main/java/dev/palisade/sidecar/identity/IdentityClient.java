@@ -1,10 +1,11 @@
 package dev.palisade.sidecar.identity;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.palisade.common.json.ErrorDocument;
+import dev.palisade.common.json.JsonDocuments;
 import dev.palisade.common.pki.Csrs;
 import dev.palisade.common.pki.KeyType;
-import dev.palisade.common.pki.Pem;
+import dev.palisade.common.signing.CertificateRequest;
+import dev.palisade.common.signing.CertificateResponse;
 import dev.palisade.common.spiffe.SpiffeId;
 import java.io.IOException;
 import java.net.URI;
@@ -31,7 +32,8 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public final class IdentityClient implements CertificateFetcher {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Lenient: a newer operator may add fields. */
+  private static final JsonDocuments JSON = JsonDocuments.lenient();
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   private final URI endpoint;
@@ -63,12 +65,7 @@ public final class IdentityClient implements CertificateFetcher {
           + tokenFile + ": " + e.getMessage(), null);
     }
     KeyPair keys = keyType.generate();
-    String body;
-    try {
-      body = JSON.writeValueAsString(java.util.Map.of("csr", Csrs.create(keys)));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    String body = JSON.write(new CertificateRequest(Csrs.create(keys)));
     HttpResponse<String> response;
     try (HttpClient http = HttpClient.newBuilder().sslContext(sslContext())
         .connectTimeout(TIMEOUT).build()) {
@@ -88,15 +85,14 @@ public final class IdentityClient implements CertificateFetcher {
       throw rejected(response);
     }
     try {
-      JsonNode json = JSON.readTree(response.body());
-      List<X509Certificate> chain = Pem.parseCertificates(json.get("certificateChain").asText());
-      List<X509Certificate> bundle = Pem.parseCertificates(json.get("trustBundle").asText());
+      CertificateResponse answer = JSON.read(response.body(), CertificateResponse.class);
+      List<X509Certificate> chain = answer.chain();
       if (!chain.getFirst().getPublicKey().equals(keys.getPublic())) {
         throw new IdentityException("bad_response", "the certificate is not for our key", null);
       }
-      return new IssuedIdentity(SpiffeId.parse(json.get("spiffeId").asText()), chain,
-          keys.getPrivate(), bundle);
-    } catch (IOException | RuntimeException e) {
+      return new IssuedIdentity(SpiffeId.parse(answer.spiffeId()), chain, keys.getPrivate(),
+          answer.bundle());
+    } catch (RuntimeException e) {
       throw new IdentityException("bad_response", "unreadable response: " + e.getMessage(), null);
     }
   }
@@ -105,11 +101,11 @@ public final class IdentityClient implements CertificateFetcher {
     String reason = "http_" + response.statusCode();
     String message = response.body();
     try {
-      JsonNode json = JSON.readTree(response.body());
-      if (json.hasNonNull("message")) {
-        message = json.get("message").asText();
+      ErrorDocument error = JSON.read(response.body(), ErrorDocument.class);
+      if (error.message() != null) {
+        message = error.message();
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (IllegalArgumentException e) {
       // not JSON: keep the raw body as the message
     }
     Duration retryAfter = response.headers().firstValue("Retry-After")

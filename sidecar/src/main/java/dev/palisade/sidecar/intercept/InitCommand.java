@@ -1,93 +1,165 @@
 package dev.palisade.sidecar.intercept;
 
+import dev.palisade.common.net.Port;
+import dev.palisade.common.sidecar.SidecarContract;
+import dev.palisade.sidecar.cli.Cli;
 import dev.palisade.sidecar.intercept.Iptables.IptablesException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code palisade-sidecar init}: writes the pod's interception rules (run by the palisade-init
+ * {@code palisade-proxy init}: writes the pod's interception rules (run by the palisade-init
  * container, which has NET_ADMIN and NET_RAW), or removes them with {@code --cleanup}.
  *
  * <p>Applying is idempotent: the current nat table is read first, and the jumps of a previous run
  * are deleted in the same {@code iptables-restore} transaction that re-creates the chains.
  */
-public final class InitCommand {
+@Command(name = "init", sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {"Redirects the pod's TCP traffic to the Palisade proxy with iptables (nat"
+        + " table): inbound to the inbound port, outbound to the outbound port; the proxy's own"
+        + " traffic (its uid) is never redirected. Applying twice leaves the same rules. Needs"
+        + " NET_ADMIN and NET_RAW."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:done", "1:iptables failed", "2:bad flags"})
+public final class InitCommand implements Callable<Integer> {
 
   /** Exit codes: success, iptables failed, the flags were wrong. */
   public static final int OK = 0;
   public static final int FAILED = 1;
   public static final int USAGE = 2;
 
-  static final String HELP = """
-      usage: palisade-sidecar init [flags]
+  @Spec
+  CommandSpec spec;
 
-      Redirects the pod's TCP traffic to the Palisade proxy with iptables (nat table): inbound to
-      the inbound port, outbound to the outbound port; the proxy's own traffic (its uid) is never
-      redirected. Applying twice leaves the same rules. Needs NET_ADMIN and NET_RAW.
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
 
-        --exclude-inbound-ports P,...   inbound ports that bypass the proxy (palisade.dev/exclude-inbound-ports)
-        --exclude-outbound-ports P,...  outbound ports that bypass the proxy (palisade.dev/exclude-outbound-ports)
-        --exclude-outbound-cidrs C,...  IPv4 networks that bypass the proxy, like 10.0.0.0/8 (palisade.dev/exclude-outbound-cidrs)
-        --proxy-uid UID                 the uid the proxy runs as (default 1337)
-        --inbound-port PORT             the proxy's inbound listener (default 15006)
-        --outbound-port PORT            the proxy's outbound listener (default 15001)
-        --admin-port PORT               the proxy's admin port, never redirected (default 15020)
-        --dry-run                       print the script for a fresh pod and change nothing
-        --cleanup                       remove every Palisade chain and rule instead
-        --help                          this text
-      """;
+  @Option(names = "--exclude-inbound-ports", paramLabel = "P,...", defaultValue = "",
+      description = "Inbound ports that bypass the proxy (palisade.dev/exclude-inbound-ports).")
+  String excludeInboundPorts;
 
-  /** What to do, parsed from the flags. */
-  enum Mode { APPLY, DRY_RUN, CLEANUP, HELP }
+  @Option(names = "--exclude-outbound-ports", paramLabel = "P,...", defaultValue = "",
+      description = "Outbound ports that bypass the proxy (palisade.dev/exclude-outbound-ports).")
+  String excludeOutboundPorts;
 
-  record Options(Mode mode, InterceptConfig config) {}
+  @Option(names = "--exclude-outbound-cidrs", paramLabel = "C,...", defaultValue = "",
+      description = "IPv4 networks that bypass the proxy, like 10.0.0.0/8"
+          + " (palisade.dev/exclude-outbound-cidrs).")
+  String excludeOutboundCidrs;
 
-  /** Flags that are wrong; the message says which and how. */
-  static final class UsageException extends Exception {
-    UsageException(String message) {
-      super(message);
-    }
+  @Option(names = "--proxy-uid", paramLabel = "UID",
+      description = "The uid the proxy runs as (default " + SidecarContract.PROXY_UID + ").")
+  int proxyUid = SidecarContract.PROXY_UID;
+
+  @Option(names = "--inbound-port", paramLabel = "PORT",
+      description = "The proxy's inbound listener (default " + SidecarContract.INBOUND_PORT + ").")
+  Port inboundPort = Port.of(SidecarContract.INBOUND_PORT);
+
+  @Option(names = "--outbound-port", paramLabel = "PORT",
+      description = "The proxy's outbound listener (default " + SidecarContract.OUTBOUND_PORT
+          + ").")
+  Port outboundPort = Port.of(SidecarContract.OUTBOUND_PORT);
+
+  @Option(names = "--admin-port", paramLabel = "PORT",
+      description = "The proxy's admin port, never redirected (default "
+          + SidecarContract.ADMIN_PORT + ").")
+  Port adminPort = Port.of(SidecarContract.ADMIN_PORT);
+
+  @Option(names = "--dry-run", description = "Print the script for a fresh pod and change nothing.")
+  boolean dryRun;
+
+  @Option(names = "--cleanup", description = "Remove every Palisade chain and rule instead.")
+  boolean cleanup;
+
+  private final Iptables iptables;
+
+  public InitCommand() {
+    this(Iptables.system());
   }
 
-  private InitCommand() {}
-
-  /** Runs {@code init} with {@code args} (the words after "init"); returns the exit code. */
-  public static int run(String[] args) {
-    return run(List.of(args), System.out, System.err, Iptables.system());
+  InitCommand(Iptables iptables) {
+    this.iptables = iptables;
   }
+
+  /** What to do, from the flags. */
+  enum Mode { APPLY, DRY_RUN, CLEANUP }
 
   static int run(List<String> args, PrintStream out, PrintStream err, Iptables iptables) {
-    Options options;
+    return Cli.commandLine(new InitCommand(iptables), Map.of(), out, err)
+        .execute(args.toArray(String[]::new));
+  }
+
+  /**
+   * The flags parsed, for tests: {@link #mode()} and {@link #config()}.
+   *
+   * @throws ParameterException for flags that are wrong
+   */
+  static InitCommand parse(List<String> args) {
+    InitCommand command = new InitCommand(null);
+    Cli.commandLine(command, Map.of(), System.out, System.err)
+        .parseArgs(args.toArray(String[]::new));
+    command.mode();
+    command.config();
+    return command;
+  }
+
+  @Override
+  public Integer call() {
+    InterceptConfig config = config();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     try {
-      options = parse(args);
-    } catch (UsageException e) {
-      err.println("palisade init: " + e.getMessage());
-      err.println("run 'palisade-sidecar init --help' for the flags");
-      return USAGE;
-    }
-    try {
-      return switch (options.mode()) {
-        case HELP -> {
-          out.print(HELP);
-          yield OK;
-        }
+      return switch (mode()) {
         case DRY_RUN -> {
-          out.print(IptablesRules.script(options.config()));
+          out.print(IptablesRules.script(config));
           yield OK;
         }
-        case APPLY -> apply(options.config(), out, err, iptables);
+        case APPLY -> apply(config, out, err, iptables);
         case CLEANUP -> cleanup(out, iptables);
       };
     } catch (IptablesException e) {
       err.println("palisade init: " + e.getMessage());
       return FAILED;
+    } finally {
+      out.flush();
     }
   }
 
-  private static int apply(InterceptConfig config, PrintStream out, PrintStream err, Iptables iptables)
+  Mode mode() {
+    if (dryRun && cleanup) {
+      throw usage("--dry-run and --cleanup cannot be combined");
+    }
+    return cleanup ? Mode.CLEANUP : dryRun ? Mode.DRY_RUN : Mode.APPLY;
+  }
+
+  /** The rules' settings; a bad combination is a usage error. */
+  InterceptConfig config() {
+    try {
+      return new InterceptConfig(proxyUid, inboundPort.value(), outboundPort.value(),
+          adminPort.value(), list("--exclude-inbound-ports", excludeInboundPorts, p -> Port.parse(p).value()),
+          list("--exclude-outbound-ports", excludeOutboundPorts, p -> Port.parse(p).value()),
+          list("--exclude-outbound-cidrs", excludeOutboundCidrs, Ipv4Cidr::parse));
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+
+  private static int apply(InterceptConfig config, PrintWriter out, PrintWriter err, Iptables iptables)
       throws IptablesException {
     String script = IptablesRules.script(config, iptables.saveNat());
     iptables.restore(script);
@@ -115,7 +187,7 @@ public final class InitCommand {
     }
   }
 
-  private static int cleanup(PrintStream out, Iptables iptables) throws IptablesException {
+  private static int cleanup(PrintWriter out, Iptables iptables) throws IptablesException {
     String script = IptablesRules.removalScript(iptables.saveNat());
     if (script.isEmpty()) {
       out.println("palisade init --cleanup: no Palisade rules in this network namespace; nothing to do");
@@ -127,112 +199,21 @@ public final class InitCommand {
     return OK;
   }
 
-  /** Parses the flags; {@code --name value} and {@code --name=value} both work. */
-  static Options parse(List<String> args) throws UsageException {
-    int proxyUid = InterceptConfig.DEFAULT_PROXY_UID;
-    int inboundPort = InterceptConfig.DEFAULT_INBOUND_PORT;
-    int outboundPort = InterceptConfig.DEFAULT_OUTBOUND_PORT;
-    int adminPort = InterceptConfig.DEFAULT_ADMIN_PORT;
-    List<Integer> excludeInbound = List.of();
-    List<Integer> excludeOutbound = List.of();
-    List<Ipv4Cidr> excludeCidrs = List.of();
-    boolean dryRun = false;
-    boolean cleanup = false;
-    Set<String> seen = new HashSet<>();
-
-    for (int i = 0; i < args.size(); i++) {
-      String arg = args.get(i);
-      if (!arg.startsWith("--") && !arg.equals("-h")) {
-        throw new UsageException("unexpected argument \"" + arg + "\"; flags start with --");
-      }
-      int eq = arg.indexOf('=');
-      String flag = eq < 0 ? arg : arg.substring(0, eq);
-      if (!seen.add(flag)) {
-        throw new UsageException(flag + " is given twice");
-      }
-      switch (flag) {
-        case "--help", "-h" -> {
-          return new Options(Mode.HELP, InterceptConfig.defaults());
-        }
-        case "--dry-run", "--cleanup" -> {
-          if (eq >= 0) {
-            throw new UsageException(flag + " takes no value");
-          }
-          dryRun |= flag.equals("--dry-run");
-          cleanup |= flag.equals("--cleanup");
-          continue;
-        }
-        default -> { }
-      }
-      String value;
-      if (eq >= 0) {
-        value = arg.substring(eq + 1);
-      } else if (i + 1 < args.size() && !args.get(i + 1).startsWith("--")) {
-        value = args.get(++i);
-      } else {
-        throw new UsageException(flag + " needs a value");
-      }
-      switch (flag) {
-        case "--exclude-inbound-ports" -> excludeInbound = list(value, v -> port(flag, v));
-        case "--exclude-outbound-ports" -> excludeOutbound = list(value, v -> port(flag, v));
-        case "--exclude-outbound-cidrs" -> excludeCidrs = list(value, v -> cidr(flag, v));
-        case "--proxy-uid" -> proxyUid = number(flag, value, 0, Integer.MAX_VALUE, "a uid"); // 0: InterceptConfig says why not
-        case "--inbound-port" -> inboundPort = port(flag, value);
-        case "--outbound-port" -> outboundPort = port(flag, value);
-        case "--admin-port" -> adminPort = port(flag, value);
-        default -> throw new UsageException("unknown flag " + flag);
-      }
-    }
-    if (dryRun && cleanup) {
-      throw new UsageException("--dry-run and --cleanup cannot be combined");
-    }
-    InterceptConfig config;
-    try {
-      config = new InterceptConfig(proxyUid, inboundPort, outboundPort, adminPort, excludeInbound,
-          excludeOutbound, excludeCidrs);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
-    }
-    return new Options(cleanup ? Mode.CLEANUP : dryRun ? Mode.DRY_RUN : Mode.APPLY, config);
-  }
-
-  /** Comma-separated items; blanks are ignored, so an empty annotation means an empty list. */
-  private static <T> List<T> list(String value, Parser<T> item) throws UsageException {
+  /**
+   * Comma-separated items as the annotations are written; blanks are ignored, so an empty
+   * annotation means an empty list.
+   */
+  private static <T> List<T> list(String flag, String value, Function<String, T> item) {
     List<T> items = new ArrayList<>();
     for (String part : value.split(",", -1)) {
       if (!part.isBlank()) {
-        items.add(item.parse(part.strip()));
+        try {
+          items.add(item.apply(part.strip()));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(flag + ": " + e.getMessage(), e);
+        }
       }
     }
     return items;
-  }
-
-  private static int port(String flag, String value) throws UsageException {
-    return number(flag, value, 1, 65535, "a port");
-  }
-
-  private static int number(String flag, String value, int min, int max, String what) throws UsageException {
-    String problem = flag + ": \"" + value + "\" is not " + what + " (" + min + ".." + max + ")";
-    if (!value.matches("[0-9]{1,10}")) {
-      throw new UsageException(problem);
-    }
-    long number = Long.parseLong(value);
-    if (number < min || number > max) {
-      throw new UsageException(problem);
-    }
-    return (int) number;
-  }
-
-  private static Ipv4Cidr cidr(String flag, String value) throws UsageException {
-    try {
-      return Ipv4Cidr.parse(value);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(flag + ": " + e.getMessage());
-    }
-  }
-
-  @FunctionalInterface
-  private interface Parser<T> {
-    T parse(String value) throws UsageException;
   }
 }

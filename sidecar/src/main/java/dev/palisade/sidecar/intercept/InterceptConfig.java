@@ -1,5 +1,7 @@
 package dev.palisade.sidecar.intercept;
 
+import dev.palisade.common.net.Port;
+import dev.palisade.common.sidecar.SidecarContract;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeSet;
@@ -20,11 +22,6 @@ public record InterceptConfig(
     List<Integer> excludeInboundPorts,
     List<Integer> excludeOutboundPorts,
     List<Ipv4Cidr> excludeOutboundCidrs) {
-
-  public static final int DEFAULT_PROXY_UID = 1337;
-  public static final int DEFAULT_INBOUND_PORT = 15006;
-  public static final int DEFAULT_OUTBOUND_PORT = 15001;
-  public static final int DEFAULT_ADMIN_PORT = 15020;
 
   public InterceptConfig {
     if (proxyUid == 0) {
@@ -49,15 +46,18 @@ public record InterceptConfig(
         .toList();
   }
 
-  /** The defaults: proxy uid 1337, inbound 15006, outbound 15001, admin 15020, nothing excluded. */
+  /** The contract's uid and ports ({@link SidecarContract}), nothing excluded. */
   public static InterceptConfig defaults() {
-    return new InterceptConfig(DEFAULT_PROXY_UID, DEFAULT_INBOUND_PORT, DEFAULT_OUTBOUND_PORT,
-        DEFAULT_ADMIN_PORT, List.of(), List.of(), List.of());
+    return new InterceptConfig(SidecarContract.PROXY_UID, SidecarContract.INBOUND_PORT,
+        SidecarContract.OUTBOUND_PORT, SidecarContract.ADMIN_PORT, List.of(), List.of(),
+        List.of());
   }
 
   private static void checkPort(String what, int port) {
-    if (port < 1 || port > 65535) {
-      throw new IllegalArgumentException("the " + what + " must be in 1..65535, got " + port);
+    try {
+      Port.of(port);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("the " + what + ": " + e.getMessage(), e);
     }
   }
 

@@ -38,7 +38,7 @@ public final class IptablesRules {
   public static String script(InterceptConfig config, String currentNat) {
     NatTable current = NatTable.parse(currentNat);
     List<String> out = new ArrayList<>();
-    out.add("# Palisade interception (palisade-sidecar init): inbound TCP -> :" + config.inboundPort()
+    out.add("# Palisade interception (palisade-proxy init): inbound TCP -> :" + config.inboundPort()
         + ", outbound TCP -> :" + config.outboundPort() + ", uid " + config.proxyUid() + " (the proxy) exempt");
     out.add("*nat");
     // Declaring a chain creates it, or flushes it if it exists (also under --noflush).
@@ -89,7 +89,7 @@ public final class IptablesRules {
       return "";
     }
     List<String> out = new ArrayList<>();
-    out.add("# Palisade interception removal (palisade-sidecar init --cleanup)");
+    out.add("# Palisade interception removal (palisade-proxy init --cleanup)");
     out.add("*nat");
     current.jumpsIntoPalisade().forEach(jump -> out.add(jump.delete()));
     // Flush all before deleting any: Palisade chains jump into each other.

@@ -1,410 +1,235 @@
 package dev.palisade.sidecar.proxy;
 
-import dev.palisade.common.pki.KeyType;
-import dev.palisade.common.pki.Pem;
-import dev.palisade.common.time.Backoff;
-import dev.palisade.sidecar.config.ConfigPoller;
-import dev.palisade.sidecar.tls.TlsContexts;
-import dev.palisade.common.time.KubeDuration;
-import dev.palisade.sidecar.config.SidecarConfigJson;
-import dev.palisade.sidecar.identity.CaCertificateSource;
-import dev.palisade.sidecar.identity.IdentityClient;
-import dev.palisade.sidecar.identity.IdentityRenewer;
-import dev.palisade.common.policy.InboundPolicy;
-import dev.palisade.common.policy.OutboundPolicy;
-import dev.palisade.common.policy.SidecarConfig;
-import dev.palisade.sidecar.tls.CertificateSource;
-import dev.palisade.sidecar.tls.InvalidTlsMaterialException;
-import dev.palisade.sidecar.tls.PemFilesCertificateSource;
-import dev.palisade.sidecar.tls.TlsSettings.TlsVersion;
-import dev.palisade.sidecar.tls.TlsSettings;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import dev.palisade.common.net.Port;
+import dev.palisade.common.sidecar.SidecarContract;
+import dev.palisade.common.sidecar.SidecarContract.Env;
+import dev.palisade.sidecar.cli.Cli;
+import dev.palisade.sidecar.cli.FromEnvironment;
 import java.net.URI;
-import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
- * The {@code proxy} command: parses flags, starts {@link ProxyRuntime}, and returns the exit
- * code once it has shut down ({@code POST /shutdown} or SIGTERM). The entry point the
- * sidecar's main class calls; see docs/sidecar.md for the flags.
+ * {@code palisade-proxy proxy}: the flags (docs/sidecar.md). {@link ProxyAssembly} turns them
+ * into a proxy, {@link ProxyLifecycle} runs it until {@code POST /shutdown} or SIGTERM. In an
+ * injected pod every flag it needs comes from the environment the operator sets
+ * ({@link SidecarContract.Env}).
  */
-public final class ProxyCommand {
+@Command(name = "proxy", sortOptions = false,
+    usageHelpAutoWidth = true, showDefaultValues = true,
+    description = {"Runs the mTLS proxy: :" + SidecarContract.INBOUND_PORT + " inbound, :"
+        + SidecarContract.OUTBOUND_PORT + " outbound, :" + SidecarContract.ADMIN_PORT + " admin.",
+        "The certificate comes from PEM files (--cert, --key) or from the operator's CA"
+            + " (--ca-endpoint, --token-file); the policy from a file (--config) or from the"
+            + " operator's config service (--config-endpoint, --pod-name). With"
+            + " --operator-endpoint (as injected) both come from the operator.",
+        "Durations are written like 500ms, 10s, 1h."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:shut down cleanly", "1:could not start", "2:bad flags"})
+public final class ProxyCommand implements Callable<Integer>, FromEnvironment {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ProxyCommand.class);
+  @Spec
+  CommandSpec spec;
 
-  static final String USAGE = """
-      usage: proxy --trust-domain=<td> --ca-bundle=<ca.crt>
-                   (--cert=<tls.crt> --key=<tls.key> | --ca-endpoint=<url> --token-file=<path>)
-                   [--config=<sidecar-config.json>] [--inbound-target-port=<port>]
-                   [--outbound-target=<ip:port>] [options]
-        --trust-domain            peers must have SPIFFE IDs in this trust domain (required)
-        --cert, --key, --ca-bundle  PEM files: chain (leaf first), PKCS#8 key, trust bundle
-        --ca-endpoint, --token-file  instead of --cert/--key: obtain and renew the certificate
-                                  from the operator's /v1/certificates with the projected
-                                  ServiceAccount token (--ca-bundle verifies the operator)
-        --config-endpoint, --pod-name  instead of --config: long-poll the operator's /v1/config
-                                  (e.g. https://palisade-operator.palisade-system.svc) for
-                                  this pod's policy; the last one stays in force if it is gone
-        --pem-reload-interval     how often the PEM files are checked for changes (10s)
-        --config                  inbound/outbound policy as JSON (default: STRICT, no rules)
-        --inbound-target-port     relay every inbound connection to 127.0.0.1:<port>
-                                  (without iptables; otherwise SO_ORIGINAL_DST)
-        --outbound-target         relay every outbound connection to <ip:port>
-        --listen-address          address of :15006 and :15001 (0.0.0.0)
-        --admin-address           address of :15020 (0.0.0.0)
-        --inbound-port, --outbound-port, --admin-port   (15006, 15001, 15020)
-        --min-tls-version         1.3 (default) or 1.2
-        --handshake-timeout (10s), --protocol-detection-timeout (1s), --idle-timeout (1h),
-        --connect-timeout (5s), --drain-timeout (5s)   durations such as 500ms, 10s, 1h
-        --worker-threads          event loop threads (default: one per CPU)
-        --max-connections         connections open at once before new ones are refused
-                                  (default: from the container's memory limit; 0: no limit)
-        --transport               epoll (default on Linux) or nio (see docs/sidecar.md)
-      """;
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
 
-  private static final Set<String> FLAGS = Set.of("trust-domain", "cert", "key", "ca-bundle",
-      "ca-endpoint", "token-file", "config-endpoint", "pod-name",
-      "pem-reload-interval", "config", "inbound-target-port", "outbound-target",
-      "listen-address", "admin-address", "inbound-port", "outbound-port", "admin-port",
-      "min-tls-version", "handshake-timeout", "protocol-detection-timeout", "idle-timeout",
-      "connect-timeout", "drain-timeout", "worker-threads", "max-connections", "transport");
+  @Option(names = "--trust-domain", paramLabel = "<td>",
+      description = "Peers must have SPIFFE IDs in this trust domain (required; env "
+          + Env.TRUST_DOMAIN + ").")
+  String trustDomain;
 
-  private ProxyCommand() {}
+  @Option(names = "--operator-endpoint", paramLabel = "<url>",
+      description = "The operator (https://palisade-operator.<namespace>.svc:443): the default of"
+          + " --ca-endpoint unless --cert is given, and of --config-endpoint unless --config is"
+          + " (env " + Env.OPERATOR_ENDPOINT + ").")
+  URI operatorEndpoint;
+
+  @Option(names = "--cert", paramLabel = "<tls.crt>",
+      description = "PEM certificate chain, leaf first.")
+  Path cert;
+
+  @Option(names = "--key", paramLabel = "<tls.key>", description = "PEM PKCS#8 private key.")
+  Path key;
+
+  @Option(names = "--ca-bundle", paramLabel = "<ca.crt>",
+      description = "PEM trust bundle: verifies peers, and the operator (env "
+          + Env.TRUST_BUNDLE_FILE + ").")
+  Path caBundle;
+
+  @Option(names = "--ca-endpoint", paramLabel = "<url>",
+      description = "Instead of --cert/--key: obtain and renew the certificate from the"
+          + " operator's /v1/certificates with the projected ServiceAccount token.")
+  URI caEndpoint;
+
+  @Option(names = "--token-file", paramLabel = "<path>",
+      description = "The projected ServiceAccount token (audience " + SidecarContract.TOKEN_AUDIENCE
+          + "; env " + Env.TOKEN_FILE + ").")
+  Path tokenFile;
+
+  @Option(names = "--config-endpoint", paramLabel = "<url>",
+      description = "Instead of --config: long-poll the operator's /v1/config for this pod's"
+          + " policy; the last one stays in force while the operator is gone.")
+  URI configEndpoint;
+
+  @Option(names = "--pod-name", paramLabel = "<name>",
+      description = "This pod, for --config-endpoint (env " + Env.POD_NAME + ").")
+  String podName;
+
+  @Option(names = "--pem-reload-interval", paramLabel = "<duration>", defaultValue = "10s",
+      description = "How often the PEM files are checked for changes.")
+  Duration pemReloadInterval;
+
+  @Option(names = "--config", paramLabel = "<sidecar-config.json>",
+      description = "Inbound/outbound policy as JSON (default: STRICT, no rules).")
+  Path config;
+
+  @Option(names = "--inbound-target-port", paramLabel = "<port>",
+      description = "Relay every inbound connection to 127.0.0.1:<port> (without iptables;"
+          + " otherwise SO_ORIGINAL_DST).")
+  Port inboundTargetPort;
+
+  @Option(names = "--outbound-target", paramLabel = "<ip:port>",
+      description = "Relay every outbound connection to <ip:port> (without iptables).")
+  String outboundTarget;
+
+  @Option(names = "--listen-address", paramLabel = "<ip>", defaultValue = "0.0.0.0",
+      description = "Address of the inbound and outbound listeners.")
+  String listenAddress;
+
+  @Option(names = "--admin-address", paramLabel = "<ip>", defaultValue = "0.0.0.0",
+      description = "Address of the admin port.")
+  String adminAddress;
+
+  @Option(names = "--inbound-port", paramLabel = "<port>",
+      description = "Default: " + SidecarContract.INBOUND_PORT + ".")
+  Port inboundPort;
+
+  @Option(names = "--outbound-port", paramLabel = "<port>",
+      description = "Default: " + SidecarContract.OUTBOUND_PORT + ".")
+  Port outboundPort;
+
+  @Option(names = "--admin-port", paramLabel = "<port>",
+      description = "Default: " + SidecarContract.ADMIN_PORT + ".")
+  Port adminPort;
+
+  /** For tests and embedding: listeners whose port flag is not given bind to a free port. */
+  @Option(names = "--ephemeral-ports", hidden = true)
+  boolean ephemeralPorts;
+
+  @Option(names = "--min-tls-version", paramLabel = "<1.3|1.2>", defaultValue = "1.3",
+      description = "The oldest TLS version accepted.")
+  String minTlsVersion;
+
+  @Option(names = "--handshake-timeout", paramLabel = "<duration>", defaultValue = "10s",
+      description = "From accept to admission: detection, handshake, identity, policy.")
+  Duration handshakeTimeout;
+
+  @Option(names = "--protocol-detection-timeout", paramLabel = "<duration>", defaultValue = "1s",
+      description = "On PERMISSIVE ports, silence after which a client is taken for plaintext.")
+  Duration protocolDetectionTimeout;
+
+  @Option(names = "--idle-timeout", paramLabel = "<duration>", defaultValue = "1h",
+      description = "A connection with no bytes either way for this long is closed.")
+  Duration idleTimeout;
+
+  @Option(names = "--connect-timeout", paramLabel = "<duration>", defaultValue = "5s",
+      description = "Connecting to the application or the upstream.")
+  Duration connectTimeout;
+
+  @Option(names = "--drain-timeout", paramLabel = "<duration>",
+      description = "How long a shutdown waits for open connections (default: from"
+          + " --termination-grace-period, see docs/sidecar.md; 5s without one).")
+  Duration drainTimeout;
+
+  @Option(names = "--termination-grace-period", paramLabel = "<seconds>",
+      description = "The pod's terminationGracePeriodSeconds: bounds the drain (env "
+          + Env.TERMINATION_GRACE_PERIOD_SECONDS + ").")
+  Long terminationGracePeriodSeconds;
+
+  @Option(names = "--worker-threads", paramLabel = "<n>", defaultValue = "0",
+      description = "Event loop threads (0: one per CPU).")
+  int workerThreads;
+
+  @Option(names = "--max-connections", paramLabel = "<n>",
+      description = "Connections open at once before new ones are refused (default: from the"
+          + " container's memory limit; 0: no limit).")
+  Integer maxConnections;
+
+  @Option(names = "--transport", paramLabel = "<epoll|nio>",
+      description = "The socket transport (default: epoll on Linux; see docs/sidecar.md).")
+  String transport;
+
+  private final OriginalDestinationResolver redirected;
 
   /**
-   * Runs standalone: destinations come from {@code --inbound-target-port} and
-   * {@code --outbound-target}.
+   * @param redirected the SO_ORIGINAL_DST resolver for iptables-redirected connections, used for
+   *     each direction without a fixed target flag; null if there is none
    */
-  public static int run(String[] args) {
-    return run(args, null);
+  public ProxyCommand(OriginalDestinationResolver redirected) {
+    this.redirected = redirected;
+  }
+
+  @Override
+  public Map<String, String> environmentVariables() {
+    return Map.of("--trust-domain", Env.TRUST_DOMAIN,
+        "--operator-endpoint", Env.OPERATOR_ENDPOINT,
+        "--ca-bundle", Env.TRUST_BUNDLE_FILE,
+        "--token-file", Env.TOKEN_FILE,
+        "--pod-name", Env.POD_NAME,
+        "--termination-grace-period", Env.TERMINATION_GRACE_PERIOD_SECONDS);
+  }
+
+  @Override
+  public Integer call() {
+    return ProxyLifecycle.run(assembly());
+  }
+
+  /** What the flags ask for; bad combinations are usage errors (exit 2). */
+  ProxyAssembly assembly() {
+    try {
+      return ProxyAssembly.of(this, redirected);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
   }
 
   /**
-   * Runs the proxy until it shuts down.
+   * Runs the proxy with the process's environment until it shuts down.
    *
-   * @param redirected the SO_ORIGINAL_DST resolver for iptables-redirected connections, used
-   *     for each direction without a fixed target flag; null if there is none
-   * @return the process exit code: 0 after a clean shutdown, 2 for bad flags, 1 if it could
-   *     not start
+   * @return the exit code: 0 after a clean shutdown, 2 for bad flags, 1 if it could not start
    */
   public static int run(String[] args, OriginalDestinationResolver redirected) {
-    Invocation invocation;
-    try {
-      invocation = Invocation.parse(args, redirected);
-    } catch (IllegalArgumentException | IOException e) {
-      return usage(System.err, e.getMessage());
-    }
-    // SIGTERM (the kubelet stopping the pod): drain like POST /shutdown, then let the JVM exit.
-    // The hook is in place before the proxy can report ready, and a SIGTERM that arrives while
-    // it starts waits for the start to finish and then drains.
-    CompletableFuture<RunningProxy> started = new CompletableFuture<>();
-    Thread hook = Thread.ofPlatform().unstarted(() -> {
-      RunningProxy running = started.join();
-      if (running != null) {
-        running.close();
-      }
-    });
-    Runtime.getRuntime().addShutdownHook(hook);
-    RunningProxy proxy;
-    try {
-      proxy = invocation.start();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      started.complete(null);
-      return 1;
-    } catch (Exception e) { // Netty rethrows bind failures (BindException) undeclared
-      started.complete(null);
-      LOG.error("the proxy could not start: {}", e.toString(), e);
-      return 1;
-    }
-    started.complete(proxy);
-    proxy.runtime().terminated().join();
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException e) {
-      // the JVM is already shutting down (SIGTERM): the hook is running
-    }
-    return 0;
+    return Cli.run(new ProxyCommand(redirected), args);
   }
 
   /**
-   * Starts the proxy the flags describe, exactly as {@link #run} does, and returns it running:
-   * for embedding it (tests against a real operator).
+   * Starts the proxy the flags describe (the environment is not read), exactly as
+   * {@link #run} does, and returns it running: for embedding it (tests against a real operator).
    *
    * @throws IllegalArgumentException for bad flags
    */
   public static RunningProxy start(String[] args, OriginalDestinationResolver redirected)
-      throws IOException, InterruptedException {
-    return Invocation.parse(args, redirected).start();
+      throws InterruptedException {
+    return ProxyAssembly.of(parse(Map.of(), args, redirected), redirected).start();
   }
 
-  /** A started proxy and, when an operator configures it, its config poller. */
-  public record RunningProxy(ProxyRuntime runtime, ConfigPoller poller) implements AutoCloseable {
-    @Override
-    public void close() {
-      if (poller != null) {
-        poller.close();
-      }
-      runtime.close();
-    }
-  }
-
-  /** The trust bundle first, so that the configuration that makes the proxy ready has it. */
-  private static void apply(ProxyRuntime runtime, ConfigPoller.Update update) {
+  /** The command with {@code args} parsed against {@code environment}; for tests and embedding. */
+  static ProxyCommand parse(Map<String, String> environment, String[] args,
+      OriginalDestinationResolver redirected) {
+    ProxyCommand command = new ProxyCommand(redirected);
     try {
-      runtime.tls().updateTrustBundle(update.trustBundle());
-    } catch (InvalidTlsMaterialException e) {
-      LOG.error("the config service's trust bundle is unusable; keeping ours: {}", e.getMessage());
+      Cli.commandLine(command, environment, System.out, System.err).parseArgs(args);
+      return command;
+    } catch (ParameterException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
     }
-    runtime.updateConfig(update.config());
-  }
-
-  /**
-   * Until the operator's first configuration: STRICT inbound, and no outbound plaintext (the
-   * proxy is not ready then, so the app has not started; this is belt and braces).
-   */
-  static final SidecarConfig AWAITING_OPERATOR = new SidecarConfig("awaiting-operator",
-      InboundPolicy.strictDefault(), new OutboundPolicy(Map.of(), true));
-
-  /** What the flags ask for. */
-  record Invocation(ProxySettings settings, OriginalDestinationResolver inbound,
-      OriginalDestinationResolver outbound, URI configEndpoint, String podName) {
-
-    static Invocation parse(String[] args, OriginalDestinationResolver redirected)
-        throws IOException {
-      Map<String, String> flags = withEnvironmentDefaults(parseFlags(args), System.getenv());
-      URI configEndpoint = flags.containsKey("config-endpoint")
-          ? URI.create(flags.get("config-endpoint")) : null;
-      return new Invocation(settingsFrom(flags),
-          resolver(flags, "inbound-target-port", redirected, ProxyCommand::inboundTarget),
-          resolver(flags, "outbound-target", redirected, ProxyCommand::outboundTarget),
-          configEndpoint, configEndpoint == null ? null : required(flags, "pod-name"));
-    }
-
-    RunningProxy start() throws InterruptedException {
-      ProxyRuntime runtime = ProxyRuntime.start(settings, inbound, outbound);
-      ConfigPoller poller = configEndpoint == null ? null
-          : new ConfigPoller(configEndpoint, podName,
-              () -> runtime.tls().current().map(TlsContexts::material),
-              update -> apply(runtime, update),
-              new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30))).start();
-      return new RunningProxy(runtime, poller);
-    }
-  }
-
-  /**
-   * Flags the injected pod gives through its environment (operator/.../injection/SidecarSpec):
-   * a flag on the command line wins. With {@code PALISADE_OPERATOR_ENDPOINT} the certificate
-   * comes from the operator's CA and the policy from its config service.
-   */
-  static Map<String, String> withEnvironmentDefaults(Map<String, String> flags,
-      Map<String, String> env) {
-    Map<String, String> merged = new HashMap<>(flags);
-    java.util.function.BiConsumer<String, String> fromEnv = (flag, value) -> {
-      if (value != null && !value.isBlank()) {
-        merged.putIfAbsent(flag, value);
-      }
-    };
-    fromEnv.accept("trust-domain", env.get("PALISADE_TRUST_DOMAIN"));
-    fromEnv.accept("ca-bundle", env.get("PALISADE_TRUST_BUNDLE_FILE"));
-    String operator = env.get("PALISADE_OPERATOR_ENDPOINT");
-    if (operator != null && !operator.isBlank() && !flags.containsKey("cert")) {
-      String base = operator.endsWith("/") ? operator.substring(0, operator.length() - 1) : operator;
-      fromEnv.accept("ca-endpoint", base + "/v1/certificates");
-      fromEnv.accept("token-file", env.get("PALISADE_TOKEN_FILE"));
-      if (!flags.containsKey("config")) {
-        fromEnv.accept("config-endpoint", base);
-        fromEnv.accept("pod-name", env.get("POD_NAME"));
-      }
-    }
-    return merged;
-  }
-
-  static Map<String, String> parseFlags(String[] args) {
-    Map<String, String> flags = new HashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (!arg.startsWith("--")) {
-        throw new IllegalArgumentException("unexpected argument '" + arg + "'");
-      }
-      String name = arg.substring(2);
-      String value;
-      int equals = name.indexOf('=');
-      if (equals >= 0) {
-        value = name.substring(equals + 1);
-        name = name.substring(0, equals);
-      } else if (i + 1 < args.length) {
-        value = args[++i];
-      } else {
-        throw new IllegalArgumentException("--" + name + " needs a value");
-      }
-      if (!FLAGS.contains(name)) {
-        throw new IllegalArgumentException("unknown flag --" + name);
-      }
-      flags.put(name, value);
-    }
-    return flags;
-  }
-
-  static ProxySettings settingsFrom(Map<String, String> flags) throws IOException {
-    String trustDomain = required(flags, "trust-domain");
-    TlsSettings tls = new TlsSettings(trustDomain,
-        TlsVersion.parse(flags.getOrDefault("min-tls-version", "1.3")), Duration.ofHours(1),
-        Clock.systemUTC());
-    ProxySettings.Builder builder = ProxySettings.builder(trustDomain).tls(tls)
-        .certificates(flags.containsKey("ca-endpoint") ? caSource(flags)
-            : new PemFilesCertificateSource(Path.of(required(flags, "cert")),
-                Path.of(required(flags, "key")), Path.of(required(flags, "ca-bundle")),
-                duration(flags, "pem-reload-interval").orElse(Duration.ofSeconds(10))));
-    if (flags.containsKey("config")) {
-      builder.sidecarConfig(SidecarConfigJson.read(Path.of(flags.get("config"))));
-    } else if (flags.containsKey("config-endpoint")) {
-      builder.operator(URI.create(flags.get("config-endpoint"))).sidecarConfig(AWAITING_OPERATOR);
-    }
-    address(flags, "listen-address").ifPresent(builder::listenAddress);
-    address(flags, "admin-address").ifPresent(builder::adminAddress);
-    port(flags, "inbound-port").ifPresent(builder::inboundPort);
-    port(flags, "outbound-port").ifPresent(builder::outboundPort);
-    port(flags, "admin-port").ifPresent(builder::adminPort);
-    duration(flags, "handshake-timeout").ifPresent(builder::handshakeTimeout);
-    duration(flags, "protocol-detection-timeout").ifPresent(builder::protocolDetectionTimeout);
-    duration(flags, "idle-timeout").ifPresent(builder::idleTimeout);
-    duration(flags, "connect-timeout").ifPresent(builder::connectTimeout);
-    duration(flags, "drain-timeout").ifPresent(builder::drainTimeout);
-    if (flags.containsKey("transport")) {
-      builder.transport(Transport.parse(flags.get("transport")));
-    }
-    if (flags.containsKey("worker-threads")) {
-      builder.workerThreads(integer(flags, "worker-threads"));
-    }
-    if (flags.containsKey("max-connections")) {
-      builder.maxConnections(integer(flags, "max-connections"));
-    }
-    return builder.build();
-  }
-
-  /** Certificates from the operator's CA; the mounted bundle verifies the operator itself. */
-  private static CertificateSource caSource(Map<String, String> flags) {
-    Path bundle = Path.of(required(flags, "ca-bundle"));
-    IdentityClient client = new IdentityClient(URI.create(flags.get("ca-endpoint")),
-        Path.of(required(flags, "token-file")), () -> {
-          try {
-            return Pem.parseCertificates(Files.readString(bundle));
-          } catch (IOException | IllegalArgumentException e) {
-            LOG.warn("cannot read the trust bundle {}: {}", bundle, e.getMessage());
-            return List.of();
-          }
-        }, KeyType.ECDSA_P256);
-    return new CaCertificateSource(client, IdentityRenewer.Listener.NONE);
-  }
-
-  private static OriginalDestinationResolver resolver(Map<String, String> flags, String flag,
-      OriginalDestinationResolver redirected,
-      java.util.function.Function<String, OriginalDestinationResolver> fixed) {
-    if (flags.containsKey(flag)) {
-      return fixed.apply(flags.get(flag));
-    }
-    if (redirected == null) {
-      throw new IllegalArgumentException("--" + flag + " is required when running without"
-          + " iptables redirection");
-    }
-    return redirected;
-  }
-
-  private static OriginalDestinationResolver inboundTarget(String port) {
-    return FixedDestinationResolver.localPort(checkedPort("inbound-target-port", port));
-  }
-
-  private static OriginalDestinationResolver outboundTarget(String target) {
-    int colon = target.lastIndexOf(':');
-    if (colon <= 0) {
-      throw new IllegalArgumentException("--outbound-target must be <ip>:<port>, not " + target);
-    }
-    InetAddress ip = literalAddress("outbound-target", target.substring(0, colon));
-    return new FixedDestinationResolver(new InetSocketAddress(ip,
-        checkedPort("outbound-target", target.substring(colon + 1))));
-  }
-
-  private static String required(Map<String, String> flags, String name) {
-    String value = flags.get(name);
-    if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException("--" + name + " is required");
-    }
-    return value;
-  }
-
-  private static Optional<Duration> duration(Map<String, String> flags, String name) {
-    if (!flags.containsKey(name)) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(KubeDuration.parse(flags.get(name)));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--" + name + ": " + e.getMessage());
-    }
-  }
-
-  private static Optional<Integer> port(Map<String, String> flags, String name) {
-    return flags.containsKey(name)
-        ? Optional.of(checkedPort(name, flags.get(name)))
-        : Optional.empty();
-  }
-
-  private static int checkedPort(String name, String value) {
-    try {
-      int port = Integer.parseInt(value);
-      if (port >= 0 && port <= 65535) {
-        return port;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException("--" + name + ": '" + value + "' is not a port");
-  }
-
-  private static int integer(Map<String, String> flags, String name) {
-    try {
-      return Integer.parseInt(flags.get(name));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--" + name + ": not a number: " + flags.get(name));
-    }
-  }
-
-  private static Optional<InetAddress> address(Map<String, String> flags, String name) {
-    return flags.containsKey(name)
-        ? Optional.of(literalAddress(name, flags.get(name)))
-        : Optional.empty();
-  }
-
-  /** IP literals only: a proxy must not depend on DNS to start. */
-  private static InetAddress literalAddress(String name, String value) {
-    if (!value.matches("[0-9a-fA-F.:\\[\\]]+")) {
-      throw new IllegalArgumentException("--" + name + ": '" + value + "' is not an IP address");
-    }
-    try {
-      return InetAddress.getByName(value);
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("--" + name + ": '" + value + "' is not an IP address");
-    }
-  }
-
-  private static int usage(PrintStream out, String error) {
-    out.println("proxy: " + error);
-    out.print(USAGE);
-    return 2;
   }
 }

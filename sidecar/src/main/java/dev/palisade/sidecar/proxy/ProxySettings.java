@@ -1,6 +1,7 @@
 package dev.palisade.sidecar.proxy;
 
 import dev.palisade.common.policy.SidecarConfig;
+import dev.palisade.common.sidecar.SidecarContract;
 import dev.palisade.sidecar.tls.CertificateSource;
 import dev.palisade.sidecar.tls.TlsSettings;
 import java.net.InetAddress;
@@ -24,7 +25,8 @@ import java.util.Objects;
  *     for plaintext (server-speaks-first protocols)
  * @param idleTimeout an established connection with no bytes either way is closed
  * @param connectTimeout connecting to the application or the upstream
- * @param drainTimeout how long {@code /shutdown} waits for connections to finish
+ * @param drainTimeout how long {@code /shutdown} waits for connections to finish (zero: closes
+ *     them at once); see {@link DrainBudget}
  * @param workerThreads event loops for connections (0: one per available processor)
  * @param maxConnections connections open at once, both listeners together, beyond which new ones
  *     are refused as {@code overloaded} (0: no limit); by default derived from the container's
@@ -52,20 +54,19 @@ public record ProxySettings(
     Transport transport,
     URI operator) {
 
-  public static final int INBOUND_PORT = 15006;
-  public static final int OUTBOUND_PORT = 15001;
-  public static final int ADMIN_PORT = 15020;
-
   public ProxySettings {
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(sidecarConfig, "sidecarConfig");
     Objects.requireNonNull(certificates, "certificates");
     Objects.requireNonNull(transport, "transport");
     for (Duration d : new Duration[] {handshakeTimeout, protocolDetectionTimeout, idleTimeout,
-        connectTimeout, drainTimeout}) {
+        connectTimeout}) {
       if (d == null || d.isNegative() || d.isZero()) {
         throw new IllegalArgumentException("timeouts must be positive");
       }
+    }
+    if (drainTimeout == null || drainTimeout.isNegative()) {
+      throw new IllegalArgumentException("the drain timeout must not be negative");
     }
   }
 
@@ -92,10 +93,10 @@ public record ProxySettings(
   /** Production defaults; tests bind to 127.0.0.1 port 0 instead. */
   public static final class Builder {
     private InetAddress listenAddress = anyAddress();
-    private int inboundPort = INBOUND_PORT;
-    private int outboundPort = OUTBOUND_PORT;
+    private int inboundPort = SidecarContract.INBOUND_PORT;
+    private int outboundPort = SidecarContract.OUTBOUND_PORT;
     private InetAddress adminAddress = anyAddress();
-    private int adminPort = ADMIN_PORT;
+    private int adminPort = SidecarContract.ADMIN_PORT;
     private InetAddress applicationAddress = InetAddress.getLoopbackAddress();
     private TlsSettings tls;
     private SidecarConfig sidecarConfig = SidecarConfig.defaults();
@@ -104,7 +105,7 @@ public record ProxySettings(
     private Duration protocolDetectionTimeout = Duration.ofSeconds(1);
     private Duration idleTimeout = Duration.ofHours(1);
     private Duration connectTimeout = Duration.ofSeconds(5);
-    private Duration drainTimeout = Duration.ofSeconds(5);
+    private Duration drainTimeout = DrainBudget.DEFAULT;
     private int workerThreads;
     private int maxConnections = ConnectionLimit.fromCgroup();
     private Transport transport = Transport.defaultTransport();

@@ -27,30 +27,47 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code palisade-sidecar selfcheck}: two proxies on loopback with certificates from a throwaway
+ * {@code palisade-proxy selfcheck}: two proxies on loopback with certificates from a throwaway
  * CA, and bytes sent through them (client -> outbound -> mTLS -> inbound -> echo) and checked.
  * It proves an installed sidecar works (BoringSSL loads, handshakes pass, bytes survive) without
  * an operator, and it is the training run that builds the sidecar's AOT cache at package time,
  * so it walks the same code a real proxy walks at startup and on its first connections.
  */
-public final class SelfCheckCommand {
+@Command(name = "selfcheck",
+    description = "Sends random bytes through two proxies on loopback over mTLS (no operator"
+        + " needed) and checks every byte.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:every byte came back intact", "1:the check failed", "2:bad arguments"})
+public final class SelfCheckCommand implements Callable<Integer> {
 
   private static final String TRUST_DOMAIN = "selfcheck.palisade.local";
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-  private SelfCheckCommand() {}
+  @Spec
+  CommandSpec spec;
 
-  /** Returns 0 if every byte came back intact, 1 otherwise, 2 for a bad argument. */
-  public static int run(String[] args) {
-    int connections;
-    try {
-      connections = args.length == 0 ? 20 : Integer.parseInt(args[0]);
-    } catch (NumberFormatException e) {
-      System.err.println("usage: selfcheck [connections]");
-      return 2;
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "n", defaultValue = "20",
+      description = "How many connections (default: ${DEFAULT-VALUE}).")
+  int connections;
+
+  /** Returns 0 if every byte came back intact, 1 otherwise (2 for a bad argument, by picocli). */
+  @Override
+  public Integer call() {
+    if (connections < 1) {
+      throw new ParameterException(spec.commandLine(), "n must be at least 1, not " + connections);
     }
     long started = System.nanoTime();
     ThrowawayCa ca = new ThrowawayCa();
@@ -70,11 +87,11 @@ public final class SelfCheckCommand {
           roundTrip(a.outboundAddress(), 1 + ThreadLocalRandom.current().nextInt(256 * 1024));
         }
       }
-      System.out.printf("selfcheck passed: %d mTLS connections in %d ms%n", connections,
-          Duration.ofNanos(System.nanoTime() - started).toMillis());
+      spec.commandLine().getOut().printf("selfcheck passed: %d mTLS connections in %d ms%n",
+          connections, Duration.ofNanos(System.nanoTime() - started).toMillis());
       return 0;
     } catch (Exception e) {
-      System.err.println("selfcheck failed: " + e);
+      spec.commandLine().getErr().println("selfcheck failed: " + e);
       return 1;
     }
   }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.palisade.sidecar.intercept.InitCommand.Mode;
-import dev.palisade.sidecar.intercept.InitCommand.UsageException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +20,9 @@ class InitCommandTest {
 
   @Test
   void noFlagsMeansTheDefaults() throws Exception {
-    assertThat(InitCommand.parse(List.of())).isEqualTo(new InitCommand.Options(Mode.APPLY, InterceptConfig.defaults()));
+    InitCommand parsed = InitCommand.parse(List.of());
+    assertThat(parsed.mode()).isEqualTo(Mode.APPLY);
+    assertThat(parsed.config()).isEqualTo(InterceptConfig.defaults());
   }
 
   @Test
@@ -44,28 +45,30 @@ class InitCommandTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
-      "--exclude-inbound-ports 22,ssh        | --exclude-inbound-ports: \"ssh\" is not a port (1..65535)",
-      "--exclude-inbound-ports 8000-8080     | --exclude-inbound-ports: \"8000-8080\" is not a port (1..65535)",
-      "--exclude-outbound-ports 0            | --exclude-outbound-ports: \"0\" is not a port (1..65535)",
-      "--exclude-outbound-ports 65536        | --exclude-outbound-ports: \"65536\" is not a port (1..65535)",
-      "--inbound-port 99999999999            | --inbound-port: \"99999999999\" is not a port (1..65535)",
+      "--exclude-inbound-ports 22,ssh        | --exclude-inbound-ports: 'ssh' is not a port (1..65535)",
+      "--exclude-inbound-ports 8000-8080     | --exclude-inbound-ports: '8000-8080' is not a port (1..65535)",
+      "--exclude-outbound-ports 0            | --exclude-outbound-ports: '0' is not a port (1..65535)",
+      "--exclude-outbound-ports 65536        | --exclude-outbound-ports: '65536' is not a port (1..65535)",
+      "--inbound-port 99999999999            | Invalid value for option '--inbound-port': '99999999999' is not a port (1..65535)",
+      "--admin-port 0                        | Invalid value for option '--admin-port': '0' is not a port (1..65535)",
       "--exclude-outbound-cidrs 198.18.5.1/24 | --exclude-outbound-cidrs: invalid CIDR \"198.18.5.1/24\": host bits are set; the network is 198.18.5.0/24",
       "--exclude-outbound-cidrs 10.0.0.0/8,fd00::/8 | --exclude-outbound-cidrs: invalid CIDR \"fd00::/8\": IPv6 is not supported; Palisade intercepts IPv4 only",
       "--proxy-uid 0                         | the proxy uid must not be 0: every process running as root would bypass the proxy",
-      "--proxy-uid nobody                    | --proxy-uid: \"nobody\" is not a uid (0..2147483647)",
+      "--proxy-uid nobody                    | Invalid value for option '--proxy-uid': 'nobody' is not an int",
       "--inbound-port 15001                  | the inbound (15001), outbound (15001) and admin (15020) ports must all differ",
-      "--proxy-uid                           | --proxy-uid needs a value",
-      "--exclude-inbound-ports --dry-run     | --exclude-inbound-ports needs a value",
-      "--exclude-inbound-ports 22 --exclude-inbound-ports 23 | --exclude-inbound-ports is given twice",
-      "--exclude-ports 22                    | unknown flag --exclude-ports",
-      "22                                    | unexpected argument \"22\"; flags start with --",
-      "--dry-run=yes                         | --dry-run takes no value",
+      "--proxy-uid                           | Missing required parameter for option '--proxy-uid'",
+      "--exclude-inbound-ports --dry-run     | Expected parameter for option '--exclude-inbound-ports' but found '--dry-run'",
+      "--exclude-inbound-ports 22 --exclude-inbound-ports 23 | option '--exclude-inbound-ports' (P,...) should be specified only once",
+      "--exclude-ports 22                    | Unknown options: '--exclude-ports', '22'",
+      "22                                    | Unmatched argument at index 0: '22'",
       "--dry-run --cleanup                   | --dry-run and --cleanup cannot be combined",
   })
   void wrongFlagsAreRefusedWithAMessageNamingTheFlag(String args, String message) {
-    assertThatThrownBy(() -> InitCommand.parse(Arrays.asList(args.split(" "))))
-        .isInstanceOf(UsageException.class)
-        .hasMessage(message);
+    var run = run(new RecordingIptables(), args.split(" "));
+
+    assertThat(run.exit).isEqualTo(InitCommand.USAGE);
+    assertThat(run.err).startsWith("init: " + message)
+        .endsWith("run 'init --help' for the flags\n");
   }
 
   @Test
@@ -74,7 +77,7 @@ class InitCommandTest {
     var run = run(iptables, "--exclude-inbound-ports", "ssh");
 
     assertThat(run.exit).isEqualTo(InitCommand.USAGE);
-    assertThat(run.err).startsWith("palisade init: --exclude-inbound-ports: \"ssh\" is not a port (1..65535)\n");
+    assertThat(run.err).startsWith("init: --exclude-inbound-ports: 'ssh' is not a port (1..65535)\n");
     assertThat(iptables.calls).isEmpty();
   }
 

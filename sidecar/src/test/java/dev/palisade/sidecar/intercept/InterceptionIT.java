@@ -271,7 +271,7 @@ class InterceptionIT {
       Result init = podB.exec(jvm.command(Main.class.getName(), "init", "--exclude-outbound-cidrs", "198.18.5.1/24"));
 
       assertThat(init.exitCode()).isEqualTo(InitCommand.USAGE);
-      assertThat(init.stderr()).startsWith("palisade init: --exclude-outbound-cidrs: invalid CIDR \"198.18.5.1/24\"");
+      assertThat(init.stderr()).startsWith("palisade-proxy init: --exclude-outbound-cidrs: invalid CIDR \"198.18.5.1/24\"");
     }
   }
 

@@ -3,7 +3,6 @@ package dev.palisade.sidecar.intercept;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.palisade.sidecar.intercept.InitCommand.Mode;
-import dev.palisade.sidecar.intercept.InitCommand.Options;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +34,7 @@ class IptablesRulesGoldenTest {
   })
   void flagsAndCurrentTableGiveTheExactScript(String name, String currentNat) throws Exception {
     List<String> args = Arrays.stream(read(name + ".args").strip().split("\\s+")).filter(a -> !a.isEmpty()).toList();
-    Options options = InitCommand.parse(args);
+    InitCommand options = InitCommand.parse(args);
     String current = currentNat == null ? "" : read(currentNat);
 
     String script = options.mode() == Mode.CLEANUP

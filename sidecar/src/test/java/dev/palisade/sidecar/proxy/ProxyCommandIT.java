@@ -41,8 +41,7 @@ class ProxyCommandIT {
           "--trust-domain=cluster.local", "--cert=" + server.chain(), "--key=" + server.key(),
           "--ca-bundle=" + server.bundle(), "--config=" + config,
           "--inbound-target-port=" + app.port(), "--outbound-target=127.0.0.1:1",
-          "--listen-address=127.0.0.1", "--admin-address=127.0.0.1", "--inbound-port=0",
-          "--outbound-port=0", "--admin-port=0", "--worker-threads=1"}, null).runtime();
+          "--listen-address=127.0.0.1", "--admin-address=127.0.0.1", "--ephemeral-ports", "--worker-threads=1"}, null).runtime();
       try {
         assertThat(Metrics.get(runtime.adminAddress(), "/healthz/ready").statusCode())
             .isEqualTo(200);

@@ -5,13 +5,12 @@ import dev.palisade.common.policy.InboundPolicy;
 import dev.palisade.common.policy.MtlsMode;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 
 /**
  * {@link InboundPolicy} on the wire.
  *
- * @param defaultMode the mode of every port not in {@code portModes}
+ * @param defaultMode the mode of every port not in {@code portModes}; STRICT when absent
  * @param portModes ports whose mode differs from {@code defaultMode}
  * @param rules access rules, in evaluation order (DENY first is the evaluator's job)
  */
@@ -19,8 +18,10 @@ public record InboundDocument(MtlsMode defaultMode, Map<Integer, MtlsMode> portM
     List<RuleDocument> rules) {
 
   public InboundDocument {
-    Objects.requireNonNull(defaultMode, "defaultMode");
+    // absent: STRICT, the mode that lets nothing through unauthenticated
+    defaultMode = defaultMode == null ? MtlsMode.STRICT : defaultMode;
     portModes = portModes == null ? Map.of() : Map.copyOf(portModes);
+    portModes.keySet().forEach(port -> Fields.port("portModes." + port, port));
     rules = rules == null ? List.of() : List.copyOf(rules);
   }
 

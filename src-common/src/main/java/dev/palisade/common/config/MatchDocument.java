@@ -21,6 +21,14 @@ public record MatchDocument(List<String> identities, List<String> namespaces,
     namespaces = copy(namespaces);
     serviceAccounts = copy(serviceAccounts);
     ports = copy(ports);
+    for (int i = 0; i < identities.size(); i++) {
+      String field = "identities[" + i + "]";
+      String pattern = identities.get(i);
+      Fields.check(field, () -> new IdentityPattern(Fields.required(field, pattern)));
+    }
+    for (int i = 0; i < ports.size(); i++) {
+      Fields.port("ports[" + i + "]", ports.get(i));
+    }
   }
 
   public static MatchDocument of(PeerMatch match) {

@@ -20,6 +20,11 @@ public record OutboundDocument(Map<String, String> meshed, boolean requireMtls,
 
   public OutboundDocument {
     meshed = meshed == null ? Map.of() : Map.copyOf(meshed);
+    meshed.forEach((destination, identity) -> {
+      String field = "meshed." + destination;
+      Fields.destination(field, destination);
+      Fields.check(field, () -> SpiffeId.parse(Fields.required(field, identity)));
+    });
   }
 
   public static OutboundDocument of(OutboundPolicy policy, String destinations) {

@@ -3,7 +3,6 @@ package dev.palisade.common.config;
 import dev.palisade.common.policy.AccessRule;
 import dev.palisade.common.policy.PolicyAction;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * {@link AccessRule} on the wire: one AccessPolicy as it applies to the workload.
@@ -14,8 +13,8 @@ import java.util.Objects;
 public record RuleDocument(String policy, PolicyAction action, List<MatchDocument> matches) {
 
   public RuleDocument {
-    Objects.requireNonNull(policy, "policy");
-    Objects.requireNonNull(action, "action");
+    Fields.required("policy", policy);
+    Fields.required("action", action);
     matches = matches == null ? List.of() : List.copyOf(matches);
   }
 

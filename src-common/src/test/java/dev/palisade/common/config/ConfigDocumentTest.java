@@ -63,8 +63,17 @@ class ConfigDocumentTest {
 
   @Test
   void aBadIdentityOnTheWireIsRefused() {
-    MatchDocument bad = new MatchDocument(List.of("spiffe://td/ns/*/sa/x"), null, null, null);
-    assertThatThrownBy(bad::toMatch).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new MatchDocument(List.of("spiffe://td/ns/*/sa/x"), null, null, null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("identities[0]: ");
+  }
+
+  @Test
+  void portZeroOnTheWireIsRefused() {
+    assertThatThrownBy(() -> new MatchDocument(null, null, null, List.of(443, 0)))
+        .hasMessage("ports[1]: '0' is not a port (1..65535)");
+    assertThatThrownBy(() -> new InboundDocument(MtlsMode.STRICT, Map.of(0, MtlsMode.DISABLE), null))
+        .hasMessage("portModes.0: '0' is not a port (1..65535)");
   }
 
   @Test

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class SidecarConfigJsonTest {
+class StaticConfigFileTest {
 
   /** The example in docs/sidecar.md. */
   static final String EXAMPLE = """
@@ -38,7 +38,7 @@ class SidecarConfigJsonTest {
 
   @Test
   void readsTheDocumentedExample() {
-    SidecarConfig config = SidecarConfigJson.parse(EXAMPLE);
+    SidecarConfig config = StaticConfigFile.parse(EXAMPLE);
 
     assertThat(config.version()).isEqualTo("7");
     assertThat(config.inbound().modeFor(9090)).isEqualTo(MtlsMode.PERMISSIVE);
@@ -58,25 +58,31 @@ class SidecarConfigJsonTest {
 
   @Test
   void anEmptyObjectIsTheDefaults() {
-    assertThat(SidecarConfigJson.parse("{}")).isEqualTo(SidecarConfig.defaults());
+    assertThat(StaticConfigFile.parse("{}")).isEqualTo(SidecarConfig.defaults());
   }
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', textBlock = """
-      {"inbound": {"defaultmode": "STRICT"}}                     | $.inbound.defaultmode: unknown field
-      {"inbound": {"defaultMode": "LOOSE"}}                      | $.inbound.defaultMode: 'LOOSE' is not one of
-      {"inbound": {"portModes": {"http": "STRICT"}}}             | $.inbound.portModes: 'http' is not a port
-      {"inbound": {"rules": [{"action": "ALLOW", "matches": []}]}} | $.inbound.rules[0].policy: required
-      {"inbound": {"rules": [{"policy": "p", "action": "ALLOW", "matches": [{"ports": [70000]}]}]}} | $.inbound.rules[0].matches[0].ports[0]: expected a port
-      {"inbound": {"rules": [{"policy": "p", "action": "ALLOW", "matches": [{"identities": ["spiffe://td/*/x"]}]}]}} | $.inbound.rules[0].matches[0].identities[0]: '*' may only end
-      {"outbound": {"meshed": {"10.0.0.1": "spiffe://td/ns/a/sa/b"}}}  | $.outbound.meshed: '10.0.0.1' is not a destination
-      {"outbound": {"meshed": {"10.0.0.1:80": "https://x"}}}     | $.outbound.meshed.10.0.0.1:80: SPIFFE ID must start with
-      {"outbound": {"requireMtls": "yes"}}                       | $.outbound.requireMtls: expected true or false
+      {"inbound": {"defaultmode": "STRICT"}}                     | inbound.defaultmode: unknown field (expected one of defaultMode, portModes, rules)
+      {"spiffeId": "spiffe://td/ns/a/sa/b"}                      | spiffeId: unknown field (expected one of inbound, outbound, version)
+      {"inbound": {"defaultMode": "LOOSE"}}                      | inbound.defaultMode: 'LOOSE' is not one of [STRICT, PERMISSIVE, DISABLE]
+      {"inbound": {"portModes": {"http": "STRICT"}}}             | inbound.portModes: 'http' is not a whole number
+      {"inbound": {"portModes": {"0": "STRICT"}}}                | inbound.portModes.0: '0' is not a port (1..65535)
+      {"inbound": {"rules": [{"action": "ALLOW", "matches": []}]}} | inbound.rules[0].policy: required
+      {"inbound": {"rules": [{"policy": "p", "action": "ALLOW", "matches": []}, {"policy": "p", "action": "ALLOW", "matches": [{}, {"ports": [80, 70000]}]}]}} | inbound.rules[1].matches[1].ports[1]: '70000' is not a port (1..65535)
+      {"inbound": {"rules": [{"policy": "p", "action": "ALLOW", "matches": [{"ports": [0]}]}]}} | inbound.rules[0].matches[0].ports[0]: '0' is not a port (1..65535)
+      {"inbound": {"rules": [{"policy": "p", "action": "ALLOW", "matches": [{"ports": ["x"]}]}]}} | inbound.rules[0].matches[0].ports[0]: 'x' is not a whole number
+      {"inbound": {"rules": [{"policy": "p", "action": "ALLOW", "matches": [{"identities": ["spiffe://td/*/x"]}]}]}} | inbound.rules[0].matches[0].identities[0]: '*' may only end
+      {"outbound": {"meshed": {"10.0.0.1": "spiffe://td/ns/a/sa/b"}}}  | outbound.meshed.10.0.0.1: not a destination
+      {"outbound": {"meshed": {"10.0.0.1:0": "spiffe://td/ns/a/sa/b"}}}  | outbound.meshed.10.0.0.1:0: '0' is not a port
+      {"outbound": {"meshed": {"10.0.0.1:80": "https://x"}}}     | outbound.meshed.10.0.0.1:80: SPIFFE ID must start with
+      {"outbound": {"destinations": "/v1/destinations"}}         | outbound.destinations: only the operator's
+      {"outbound": {"requireMtls": "yes"}}                       | outbound.requireMtls: 'yes' is not true or false
       [1, 2]                                                     | $: expected an object
       {"inbound":                                                | not JSON
       """)
   void mistakesAreRefusedWithTheirPath(String json, String message) {
-    assertThatThrownBy(() -> SidecarConfigJson.parse(json))
+    assertThatThrownBy(() -> StaticConfigFile.parse(json))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(message);
   }
