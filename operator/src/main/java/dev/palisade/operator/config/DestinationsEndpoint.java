@@ -1,6 +1,7 @@
 package dev.palisade.operator.config;
 
 import dev.palisade.common.config.DestinationDocument;
+import dev.palisade.common.net.Port;
 import dev.palisade.operator.http.Request;
 import dev.palisade.operator.http.RequestHandler;
 import dev.palisade.operator.http.Response;
@@ -16,6 +17,9 @@ import org.slf4j.LoggerFactory;
  * {@code maxAgeSeconds}. In memory, on the event loop.
  */
 final class DestinationsEndpoint implements RequestHandler {
+
+  private static final String USAGE =
+      "give the destination as ip=<IPv4 or IPv6 address>&port=<1-65535>";
 
   static final String PATH = "/v1/destinations";
 
@@ -54,19 +58,14 @@ final class DestinationsEndpoint implements RequestHandler {
     }
     ClientIdentity.of(request, trustDomain);
     String ip = request.queryParameter("ip").flatMap(Addresses::normalize)
-        .orElseThrow(() -> new ConfigRefusal(ConfigOutcome.BAD_REQUEST,
-            "give the destination as ip=<IPv4 or IPv6 address>&port=<1-65535>"));
-    int port;
+        .orElseThrow(() -> new ConfigRefusal(ConfigOutcome.BAD_REQUEST, USAGE));
+    Port port;
     try {
-      port = Integer.parseInt(request.queryParameter("port").orElse(""));
-    } catch (NumberFormatException e) {
-      port = 0;
+      port = Port.parse(request.queryParameter("port").orElse(""));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigRefusal(ConfigOutcome.BAD_REQUEST, USAGE);
     }
-    if (port < 1 || port > 65535) {
-      throw new ConfigRefusal(ConfigOutcome.BAD_REQUEST,
-          "give the destination as ip=<IPv4 or IPv6 address>&port=<1-65535>");
-    }
-    DestinationDocument answer = resolver.resolve(ip, port);
+    DestinationDocument answer = resolver.resolve(ip, port.value());
     return Response.json(200, answer)
         .withHeader("Cache-Control", "max-age=" + answer.maxAgeSeconds());
   }

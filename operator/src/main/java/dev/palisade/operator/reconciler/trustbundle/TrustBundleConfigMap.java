@@ -1,5 +1,6 @@
 package dev.palisade.operator.reconciler.trustbundle;
 
+import dev.palisade.common.sidecar.SidecarContract;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -39,19 +40,19 @@ public class TrustBundleConfigMap extends CRUDKubernetesDependentResource<Config
         .getMandatory(BUNDLE, String.class);
     return new ConfigMapBuilder()
         .withNewMetadata()
-          .withName(TrustBundleReconciler.CONFIG_MAP)
+          .withName(SidecarContract.TRUST_BUNDLE_CONFIG_MAP)
           .withNamespace(namespace.getMetadata().getName())
           .addToLabels(TrustBundleReconciler.BUNDLE_LABEL, "true")
           .addToLabels("app.kubernetes.io/managed-by", "palisade")
         .endMetadata()
-        .addToData(TrustBundleReconciler.KEY, bundle)
+        .addToData(SidecarContract.TRUST_BUNDLE_KEY, bundle)
         .build();
   }
 
   @Override
   protected ResourceID targetSecondaryResourceID(Namespace namespace,
       Context<Namespace> context) {
-    return new ResourceID(TrustBundleReconciler.CONFIG_MAP, namespace.getMetadata().getName());
+    return new ResourceID(SidecarContract.TRUST_BUNDLE_CONFIG_MAP, namespace.getMetadata().getName());
   }
 
   @Override

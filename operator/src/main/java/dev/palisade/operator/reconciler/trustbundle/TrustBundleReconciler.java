@@ -1,5 +1,6 @@
 package dev.palisade.operator.reconciler.trustbundle;
 
+import dev.palisade.operator.injection.InjectionContract;
 import dev.palisade.common.pki.Pem;
 import dev.palisade.operator.policy.Workload;
 import dev.palisade.operator.watch.CaSecretWatch;
@@ -34,9 +35,6 @@ import java.util.stream.Collectors;
 @ControllerConfiguration(name = "trustbundle")
 public class TrustBundleReconciler implements Reconciler<Namespace> {
 
-  public static final String CONFIG_MAP = "palisade-trust-bundle";
-  public static final String KEY = "ca.crt";
-  public static final String INJECT_LABEL = "palisade.dev/inject";
   static final String BUNDLE_LABEL = "palisade.dev/trust-bundle";
 
   private final String operatorNamespace;
@@ -67,7 +65,8 @@ public class TrustBundleReconciler implements Reconciler<Namespace> {
 
   private boolean wantsBundle(Namespace namespace) {
     return operatorNamespace.equals(namespace.getMetadata().getName())
-        || "enabled".equals(labels(namespace).get(INJECT_LABEL))
+        || InjectionContract.ENABLED.equals(
+            labels(namespace).get(InjectionContract.NAMESPACE_LABEL))
         || pods.anyIn(namespace.getMetadata().getName(), Workload::injected);
   }
 
