@@ -109,35 +109,6 @@ class OperatorIT {
             .isEqualTo(root.getNotAfter().toInstant().getEpochSecond(), org.assertj.core.data.Offset.offset(1.0)));
   }
 
-  /** The sidecar's own identity client, against the operator's real endpoint and CA. */
-  @Test
-  void theSidecarsIdentityClientObtainsItsCertificate() throws Exception {
-    await("ready").atMost(Duration.ofSeconds(60)).until(() -> get("/readyz").statusCode() == 200);
-    workloads.serviceAccount("payments");
-    var pod = workloads.pod("payments-0", "payments");
-    java.nio.file.Path token = java.nio.file.Files.createTempFile("token", "");
-    java.nio.file.Files.writeString(token, workloads.token(pod, "palisade"));
-    List<X509Certificate> bundle = await("our root published").atMost(Duration.ofSeconds(60))
-        .until(stack::bundle, roots -> roots.stream().anyMatch(
-            c -> c.getSubjectX500Principal().getName().contains("O=" + TRUST_DOMAIN)));
-
-    var client = new dev.palisade.sidecar.identity.IdentityClient(
-        URI.create("https://localhost:" + servers.httpsPort() + "/v1/certificates"), token,
-        () -> bundle, KeyType.ECDSA_P256);
-    var identity = client.fetch();
-
-    assertThat(identity.spiffeId()).hasToString("spiffe://operator.it/ns/operator-it/sa/payments");
-    assertThat(identity.leaf().getPublicKey()).isNotNull();
-    assertThat(dev.palisade.common.pki.KeyPairs.matches(identity.leaf().getPublicKey(),
-        identity.key())).as("the key the sidecar generated").isTrue();
-    assertThat(bundle).contains(identity.trustBundle().getLast());
-
-    java.nio.file.Files.writeString(token, "not-a-token");
-    org.assertj.core.api.Assertions.assertThatThrownBy(client::fetch)
-        .isInstanceOfSatisfying(dev.palisade.sidecar.identity.IdentityException.class,
-            e -> assertThat(e.reason()).isEqualTo("http_401"));
-  }
-
   private static HttpResponse<String> get(String path) throws Exception {
     try (HttpClient http = HttpClient.newHttpClient()) {
       return http.send(HttpRequest.newBuilder(

@@ -1,7 +1,7 @@
 package dev.palisade.operator.observability;
 
-import static dev.palisade.operator.observability.MonitoringFiles.ALERTS;
-import static dev.palisade.operator.observability.MonitoringFiles.ALERTS_TEST;
+import static dev.palisade.testing.MonitoringFiles.ALERTS;
+import static dev.palisade.testing.MonitoringFiles.ALERTS_TEST;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +9,7 @@ import dev.palisade.testing.CommandLine;
 import dev.palisade.testing.Helm;
 import dev.palisade.testing.PrometheusBinaries;
 import dev.palisade.testing.RepoFiles;
+import dev.palisade.testing.MonitoringFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

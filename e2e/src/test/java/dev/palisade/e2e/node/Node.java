@@ -1,4 +1,4 @@
-package dev.palisade.e2e;
+package dev.palisade.e2e.node;
 
 import dev.palisade.testing.CommandLine;
 import io.fabric8.kubernetes.client.Config;

@@ -1,18 +1,19 @@
-package dev.palisade.operator.observability;
+package dev.palisade.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.palisade.common.pki.Pem;
-import dev.palisade.operator.observability.MonitoringFiles.LabelMatcher;
-import dev.palisade.operator.observability.MonitoringFiles.Selector;
+import dev.palisade.testing.MonitoringFiles.LabelMatcher;
+import dev.palisade.testing.MonitoringFiles.Selector;
 import dev.palisade.sidecar.proxy.ProxyCommand;
 import dev.palisade.sidecar.proxy.RunningProxy;
 import dev.palisade.sidecar.selfcheck.EchoServer;
 import dev.palisade.testing.OperatorStack;
 import dev.palisade.testing.Prometheus;
 import dev.palisade.testing.PrometheusText;
+import dev.palisade.testing.MonitoringFiles;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.net.InetSocketAddress;

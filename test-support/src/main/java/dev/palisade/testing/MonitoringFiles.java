@@ -1,9 +1,8 @@
-package dev.palisade.operator.observability;
+package dev.palisade.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.palisade.testing.RepoFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,23 +19,23 @@ import java.util.stream.Stream;
  * The chart's monitoring files as users get them: the alert rules (files/alerts.yaml), their
  * unit tests, and the Grafana dashboards (dashboards/*.json), with the PromQL they contain.
  */
-final class MonitoringFiles {
+public final class MonitoringFiles {
 
-  static final Path CHART = RepoFiles.resolve("charts/palisade");
-  static final Path ALERTS = CHART.resolve("files/alerts.yaml");
-  static final Path ALERTS_TEST = CHART.resolve("files/alerts_test.yaml");
-  static final Path DASHBOARDS = CHART.resolve("dashboards");
+  public static final Path CHART = RepoFiles.resolve("charts/palisade");
+  public static final Path ALERTS = CHART.resolve("files/alerts.yaml");
+  public static final Path ALERTS_TEST = CHART.resolve("files/alerts_test.yaml");
+  public static final Path DASHBOARDS = CHART.resolve("dashboards");
 
-  static final YAMLMapper YAML = new YAMLMapper();
-  static final ObjectMapper JSON = new ObjectMapper();
+  public static final YAMLMapper YAML = new YAMLMapper();
+  public static final ObjectMapper JSON = new ObjectMapper();
 
   /** A metric selector in an expression, {@code name{label op "value", ...}}. */
-  record Selector(String metric, List<LabelMatcher> matchers) {}
+  public record Selector(String metric, List<LabelMatcher> matchers) {}
 
-  record LabelMatcher(String label, String op, String value) {}
+  public record LabelMatcher(String label, String op, String value) {}
 
   /** One query of a dashboard panel, with the Grafana variables substituted. */
-  record PanelQuery(String dashboard, int panelId, String title, String refId, String expr) {}
+  public record PanelQuery(String dashboard, int panelId, String title, String refId, String expr) {}
 
   private static final Pattern METRIC = Pattern.compile("\\b(palisade_[a-z0-9_]+)\\b(\\{[^}]*\\})?");
   private static final Pattern MATCHER =
@@ -45,16 +44,16 @@ final class MonitoringFiles {
 
   private MonitoringFiles() {}
 
-  static JsonNode alertsYaml() {
+  public static JsonNode alertsYaml() {
     return read(YAML, ALERTS);
   }
 
-  static JsonNode alertsTestYaml() {
+  public static JsonNode alertsTestYaml() {
     return read(YAML, ALERTS_TEST);
   }
 
   /** Alert name to expression, in file order. */
-  static Map<String, String> alerts() {
+  public static Map<String, String> alerts() {
     Map<String, String> alerts = new LinkedHashMap<>();
     for (JsonNode group : alertsYaml().path("groups")) {
       for (JsonNode rule : group.path("rules")) {
@@ -64,7 +63,7 @@ final class MonitoringFiles {
     return alerts;
   }
 
-  static List<Path> dashboardFiles() {
+  public static List<Path> dashboardFiles() {
     try (Stream<Path> files = Files.list(DASHBOARDS)) {
       return files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
     } catch (IOException e) {
@@ -72,12 +71,12 @@ final class MonitoringFiles {
     }
   }
 
-  static JsonNode dashboard(Path file) {
+  public static JsonNode dashboard(Path file) {
     return read(JSON, file);
   }
 
   /** Every panel's queries, rows' nested panels included, with variables substituted. */
-  static List<PanelQuery> panelQueries() {
+  public static List<PanelQuery> panelQueries() {
     List<PanelQuery> queries = new ArrayList<>();
     for (Path file : dashboardFiles()) {
       JsonNode dashboard = dashboard(file);
@@ -92,7 +91,7 @@ final class MonitoringFiles {
     return queries;
   }
 
-  static List<JsonNode> panels(JsonNode dashboard) {
+  public static List<JsonNode> panels(JsonNode dashboard) {
     List<JsonNode> panels = new ArrayList<>();
     for (JsonNode panel : dashboard.path("panels")) {
       panels.add(panel);
@@ -105,7 +104,7 @@ final class MonitoringFiles {
    * What Grafana sends for an expression: {@code $__rate_interval} becomes a duration, the
    * multi-value variables (namespace, pod) with "All" selected become {@code .*}.
    */
-  static String substitute(String expr) {
+  public static String substitute(String expr) {
     Matcher m = VARIABLE.matcher(expr);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
@@ -121,7 +120,7 @@ final class MonitoringFiles {
   }
 
   /** The palisade_* metrics an expression selects, with their label matchers. */
-  static List<Selector> selectors(String expr) {
+  public static List<Selector> selectors(String expr) {
     List<Selector> selectors = new ArrayList<>();
     Matcher m = METRIC.matcher(expr);
     while (m.find()) {
@@ -141,7 +140,7 @@ final class MonitoringFiles {
    * A Prometheus rule file with one recording rule per dashboard query, so that promtool
    * parses them and a real Prometheus evaluates them.
    */
-  static String dashboardRecordingRules() {
+  public static String dashboardRecordingRules() {
     StringBuilder rules = new StringBuilder("groups:\n  - name: palisade-dashboard-queries\n    rules:\n");
     for (PanelQuery query : panelQueries()) {
       rules.append("      - record: ").append(recordName(query)).append('\n')
@@ -150,7 +149,7 @@ final class MonitoringFiles {
     return rules.toString();
   }
 
-  static String recordName(PanelQuery query) {
+  public static String recordName(PanelQuery query) {
     return "dashboard:" + query.dashboard().replace('-', '_') + "_panel" + query.panelId() + "_"
         + query.refId();
   }
