@@ -1,5 +1,6 @@
 package dev.palisade.sidecar.intercept;
 
+import dev.palisade.sidecar.proxy.InboundDelivery;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -61,6 +62,9 @@ public final class IptablesRules {
     out.add("-A " + INBOUND + " -p tcp -j " + IN_REDIRECT);
     out.add("-A " + IN_REDIRECT + " -p tcp -j REDIRECT --to-ports " + config.inboundPort());
 
+    out.add("# outbound: the proxy handing an inbound connection to the app at the pod's IP (from "
+        + InboundDelivery.PASSTHROUGH_SOURCE + ") passes");
+    out.add("-A " + OUTPUT + " -s " + InboundDelivery.PASSTHROUGH_SOURCE + "/32 -o lo -j RETURN");
     out.add("# outbound: the proxy calling its own pod's IP is inbound traffic; nothing else of the proxy's is redirected");
     String uid = "-m owner --uid-owner " + config.proxyUid();
     out.add("-A " + OUTPUT + " ! -d 127.0.0.1/32 -o lo " + uid + " -j " + INBOUND);

@@ -20,7 +20,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -31,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * Decides whether an inbound connection reaches the application, by the port's mTLS mode:
  * STRICT needs a verified mTLS peer, PERMISSIVE also takes plaintext, DISABLE passes bytes
  * through. Whoever gets past that is checked against the access rules, and only then is the
- * application connected (on 127.0.0.1 at the original port) and the relay started.
+ * application connected (at the address and port the client dialled: {@link InboundDelivery})
+ * and the relay started.
  */
 final class InboundAdmission extends ChannelInboundHandlerAdapter {
 
@@ -41,8 +41,9 @@ final class InboundAdmission extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(InboundAdmission.class);
 
   /** Everything an inbound connection is decided by, fixed when it is accepted. */
-  record Context(int port, MtlsMode mode, InboundPolicy policy, InetAddress application,
-      TlsMaterialHolder tls, ProxyMetrics metrics, Upstreams upstreams, Duration idleTimeout) {}
+  record Context(int port, MtlsMode mode, InboundPolicy policy, InetSocketAddress application,
+      TlsMaterialHolder tls, ProxyMetrics metrics, Upstreams upstreams, InboundDelivery delivery,
+      Duration idleTimeout) {}
 
   private final Context context;
   private final AdmissionRecord record;
@@ -132,9 +133,9 @@ final class InboundAdmission extends ChannelInboundHandlerAdapter {
     }
     AdmissionDeadline.admitted(ctx, context.idleTimeout());
     Channel downstream = ctx.channel();
-    InetSocketAddress application = new InetSocketAddress(context.application(), context.port());
+    InetSocketAddress application = context.application();
     ctx.pipeline().remove(this);
-    context.upstreams().connect(downstream, application,
+    context.upstreams().connect(downstream, application, context.delivery().source(application),
             channel -> channel.pipeline().addLast(RelayHandler.NAME,
                 new RelayHandler(context.metrics().transmittedBytes(Direction.INBOUND))))
         .addListener((ChannelFutureListener) connected -> {

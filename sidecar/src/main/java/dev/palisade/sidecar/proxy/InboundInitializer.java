@@ -31,8 +31,9 @@ final class InboundInitializer extends ListenerInitializer {
           mode == MtlsMode.PERMISSIVE ? settings.protocolDetectionTimeout() : null));
     }
     pipeline.addLast(InboundAdmission.NAME, new InboundAdmission(new InboundAdmission.Context(
-        port, mode, policy, settings.applicationAddress(), shared.tls(), shared.metrics(),
-        shared.upstreams(), settings.idleTimeout()), record));
+        port, mode, policy, settings.inboundDelivery().application(destination), shared.tls(),
+        shared.metrics(),
+        shared.upstreams(), settings.inboundDelivery(), settings.idleTimeout()), record));
     return true;
   }
 }

@@ -25,7 +25,7 @@ abstract class ListenerInitializer extends ChannelInitializer<SocketChannel> {
 
   /** What every connection of the proxy shares. */
   record Shared(ProxySettings settings, Supplier<SidecarConfig> config, TlsMaterialHolder tls,
-      ProxyMetrics metrics, Upstreams upstreams, ConnectionTracker tracker) {}
+      ProxyMetrics metrics, Upstreams upstreams, ConnectionTracker tracker, OwnPorts ownPorts) {}
 
   protected final Shared shared;
   private final Direction direction;
@@ -57,6 +57,14 @@ abstract class ListenerInitializer extends ChannelInitializer<SocketChannel> {
       return;
     }
     AdmissionRecord record = new AdmissionRecord(shared.metrics(), direction);
+    if (shared.ownPorts().isLoop(destination.get(), direction == Direction.INBOUND)) {
+      record.failed(HandshakeFailure.LOOP_DETECTED);
+      LOG.info("{} {} refused ({}): its original destination {} is the proxy's own port",
+          direction.label(), channel.remoteAddress(), HandshakeFailure.LOOP_DETECTED.label(),
+          destination.get());
+      channel.close();
+      return;
+    }
     ChannelPipeline pipeline = channel.pipeline();
     pipeline.addLast(AdmissionDeadline.NAME,
         new AdmissionDeadline(shared.settings().handshakeTimeout(), record));

@@ -83,7 +83,8 @@ record ProxyAssembly(ProxySettings settings, OriginalDestinationResolver inbound
         .connectTimeout(flags.connectTimeout)
         .drainTimeout(DrainBudget.drainTimeout(flags.drainTimeout,
             flags.terminationGracePeriodSeconds))
-        .workerThreads(flags.workerThreads);
+        .workerThreads(flags.workerThreads)
+        .inboundDelivery(flags.inboundDelivery);
     if (flags.transport != null) {
       builder.transport(Transport.parse(flags.transport));
     }

@@ -96,6 +96,12 @@ public final class ProxyCommand implements Callable<Integer>, FromEnvironment {
           + " otherwise SO_ORIGINAL_DST).")
   Port inboundTargetPort;
 
+  @Option(names = "--inbound-delivery", paramLabel = "<pod-address|loopback>",
+      defaultValue = "pod-address", converter = InboundDeliveryConverter.class,
+      description = "Hand inbound connections to the address the client dialled (default), or"
+          + " to 127.0.0.1 for applications that listen on localhost only (docs/sidecar.md).")
+  InboundDelivery inboundDelivery;
+
   @Option(names = "--outbound-target", paramLabel = "<ip:port>",
       description = "Relay every outbound connection to <ip:port> (without iptables).")
   String outboundTarget;

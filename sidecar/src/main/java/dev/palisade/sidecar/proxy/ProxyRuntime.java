@@ -75,8 +75,8 @@ public final class ProxyRuntime implements AdminEndpoints, AutoCloseable {
    * Binds the listeners and the admin port, then starts the certificate source. Returns once
    * listening; {@link #ready()} turns true when the first certificate is installed.
    *
-   * @param inboundDestinations original destinations of connections to :15006 (only the port
-   *     is used: the application is always reached on {@link ProxySettings#applicationAddress()})
+   * @param inboundDestinations original destinations of connections to :15006, where the
+   *     application is reached (or at its port on loopback: {@link InboundDelivery})
    * @param outboundDestinations original destinations of connections to :15001
    */
   public static ProxyRuntime start(ProxySettings settings,
@@ -98,14 +98,18 @@ public final class ProxyRuntime implements AdminEndpoints, AutoCloseable {
       OriginalDestinationResolver outboundDestinations) throws InterruptedException {
     Transport transport = settings.transport();
     Upstreams upstreams = new Upstreams(transport, settings.connectTimeout());
+    OwnPorts ownPorts = new OwnPorts();
     ListenerInitializer.Shared shared = new ListenerInitializer.Shared(settings, config::get, tls,
-        metrics, upstreams, tracker);
+        metrics, upstreams, tracker, ownPorts);
     inbound = listen(transport, settings.inboundBind(),
         new InboundInitializer(shared, inboundDestinations));
     outbound = listen(transport, settings.outboundBind(),
         new OutboundInitializer(shared, outboundDestinations, destinations));
     admin = AdminServer.start(boss, workers, transport.serverChannel(), settings.adminBind(),
         this);
+    ownPorts.add(inboundAddress());
+    ownPorts.add(outboundAddress());
+    ownPorts.add(adminAddress());
     LOG.info("listening: inbound {}, outbound {}, admin {} ({} transport)",
         inboundAddress(), outboundAddress(), adminAddress(), transport);
   }

@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param listenAddress where :15006 and :15001 listen (all interfaces by default: iptables
  *     redirects inbound traffic arriving on the pod IP)
  * @param adminAddress where :15020 listens (all interfaces: the kubelet probes the pod IP)
- * @param applicationAddress where inbound connections are relayed to, at their original port
+ * @param inboundDelivery where admitted inbound connections are handed to the application
  * @param sidecarConfig the inbound and outbound policy to start with
  * @param certificates what publishes the certificate material
  * @param handshakeTimeout from accept to admission (detection, handshake, identity, policy)
@@ -40,7 +40,7 @@ import java.util.Objects;
 public record ProxySettings(
     InetAddress listenAddress, int inboundPort, int outboundPort,
     InetAddress adminAddress, int adminPort,
-    InetAddress applicationAddress,
+    InboundDelivery inboundDelivery,
     TlsSettings tls,
     SidecarConfig sidecarConfig,
     CertificateSource certificates,
@@ -97,7 +97,7 @@ public record ProxySettings(
     private int outboundPort = SidecarContract.OUTBOUND_PORT;
     private InetAddress adminAddress = anyAddress();
     private int adminPort = SidecarContract.ADMIN_PORT;
-    private InetAddress applicationAddress = InetAddress.getLoopbackAddress();
+    private InboundDelivery inboundDelivery = InboundDelivery.POD_ADDRESS;
     private TlsSettings tls;
     private SidecarConfig sidecarConfig = SidecarConfig.defaults();
     private CertificateSource certificates = CertificateSource.NONE;
@@ -154,8 +154,8 @@ public record ProxySettings(
       return this;
     }
 
-    public Builder applicationAddress(InetAddress value) {
-      applicationAddress = value;
+    public Builder inboundDelivery(InboundDelivery value) {
+      inboundDelivery = value;
       return this;
     }
 
@@ -221,7 +221,7 @@ public record ProxySettings(
 
     public ProxySettings build() {
       return new ProxySettings(listenAddress, inboundPort, outboundPort, adminAddress, adminPort,
-          applicationAddress, tls, sidecarConfig, certificates, handshakeTimeout,
+          inboundDelivery, tls, sidecarConfig, certificates, handshakeTimeout,
           protocolDetectionTimeout, idleTimeout, connectTimeout, drainTimeout, workerThreads,
           maxConnections,
           transport, operator);

@@ -26,6 +26,12 @@ final class Upstreams {
 
   ChannelFuture connect(Channel downstream, InetSocketAddress destination,
       Consumer<Channel> pipeline) {
+    return connect(downstream, destination, null, pipeline);
+  }
+
+  /** @param source the local address to connect from, or null for the kernel's choice */
+  ChannelFuture connect(Channel downstream, InetSocketAddress destination,
+      InetSocketAddress source, Consumer<Channel> pipeline) {
     return new Bootstrap()
         .group(downstream.eventLoop())
         .channel(transport.socketChannel())
@@ -39,6 +45,6 @@ final class Upstreams {
             pipeline.accept(channel);
           }
         })
-        .connect(destination);
+        .connect(destination, source);
   }
 }

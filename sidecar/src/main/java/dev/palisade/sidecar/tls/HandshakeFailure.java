@@ -35,6 +35,11 @@ public enum HandshakeFailure {
    * server.
    */
   DESTINATION_UNKNOWN,
+  /**
+   * The connection's original destination is one of the proxy's own ports on this pod (such as
+   * {@code podIP:15006}): relaying it would loop back into the proxy.
+   */
+  LOOP_DETECTED,
   /** The proxy had its maximum of connections open ({@code --max-connections}). */
   OVERLOADED,
   /** Anything else: malformed TLS, nothing in common to negotiate, peer gone mid-handshake. */

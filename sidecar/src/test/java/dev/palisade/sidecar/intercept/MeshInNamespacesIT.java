@@ -69,12 +69,13 @@ class MeshInNamespacesIT {
 
     writeCertificates();
     write("config-a.json", "{\"version\": \"1\", \"outbound\": {\"meshed\": {\"" + B
-        + ":8080\": \"" + SERVER + "\"}}}");
+        + ":8080\": \"" + SERVER + "\", \"" + B + ":8081\": \"" + SERVER + "\"}}}");
     write("config-b.json", "{\"version\": \"1\"}"); // STRICT, no rules
 
     // Pod B: the app (root, plain TCP on 8080), its rules, its proxy.
-    podB.start(jvm.command(StandInApp.class.getName(), "--http", "app=0.0.0.0:8080"),
-        jvm.dir().resolve("app-b.log"));
+    // ... and a server of the pod's own, on loopback only.
+    podB.start(jvm.command(StandInApp.class.getName(), "--http", "app=0.0.0.0:8080",
+        "private=127.0.0.1:8081"), jvm.dir().resolve("app-b.log"));
     init(podB);
     proxy(podB, "b", SERVER);
     // Pod A: its rules and its proxy; the client is plain curl.
@@ -95,13 +96,39 @@ class MeshInNamespacesIT {
     Result reply = podA.exec("curl", "-sS", "--max-time", "20", "http://" + B + ":8080/");
 
     assertThat(reply.exitCode()).as(reply.stderr()).isZero();
-    // The app saw the connection arrive from its own proxy on loopback, at its own port.
-    assertThat(reply.stdout().strip()).isEqualTo("app 127.0.0.1:8080");
+    // The app saw the connection arrive at the address the client dialled, from its own proxy.
+    assertThat(reply.stdout().strip()).isEqualTo("app " + B + ":8080");
     await("B's proxy counted the mTLS handshake").atMost(Duration.ofSeconds(30)).until(() ->
         metric(podB, "palisade_tls_handshakes_total{direction=\"inbound\",reason=\"none\",result=\"success\"}")
             > before);
     assertThat(metric(podA, "palisade_tls_handshakes_total{direction=\"outbound\",reason=\"none\",result=\"success\"}"))
         .as("A's proxy originated it").isPositive();
+  }
+
+  @Test
+  void aServerListeningOnLoopbackOnlyStaysPrivateToItsPod() {
+    Result fromThePod = podB.exec("curl", "-sS", "--max-time", "10", "http://127.0.0.1:8081/");
+    assertThat(fromThePod.stdout().strip()).as(fromThePod.stderr()).isEqualTo("private 127.0.0.1:8081");
+
+    Result fromTheMesh = podA.exec("curl", "-sS", "--max-time", "20", "http://" + B + ":8081/");
+
+    assertThat(fromTheMesh.exitCode()).as("reached a loopback-only server: %s",
+        fromTheMesh.stdout()).isNotZero();
+    assertThat(fromTheMesh.stdout()).doesNotContain("private");
+  }
+
+  @Test
+  void aConnectionToTheProxysOwnPortIsRefusedAsALoop() {
+    String loops = "palisade_tls_handshakes_total{direction=\"inbound\",reason=\"loop_detected\",result=\"failure\"}";
+    double before = metric(podB, loops);
+    // uid 1337 bypasses pod A's proxy: this reaches B's :15006 without a redirect.
+    String client = "exec 3<>/dev/tcp/" + B + "/15006 || exit 7; printf 'hello\\n' >&3;"
+        + " IFS= read -r -t 10 line <&3; printf '%s' \"$line\"";
+    Result reply = podA.execAs(PROXY_UID, List.of("timeout", "20", "bash", "-c", client));
+
+    assertThat(reply.stdout()).isEmpty();
+    await("B's proxy counted the loop").atMost(Duration.ofSeconds(30)).until(() ->
+        metric(podB, loops) == before + 1);
   }
 
   @Test
