@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,10 +27,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "init", sortOptions = false,
     usageHelpAutoWidth = true,
-    description = {"Redirects the pod's TCP traffic to the Palisade proxy with iptables (nat"
-        + " table): inbound to the inbound port, outbound to the outbound port; the proxy's own"
-        + " traffic (its uid) is never redirected. Applying twice leaves the same rules. Needs"
-        + " NET_ADMIN and NET_RAW."},
+    description = {"Redirects the pod's TCP traffic to the Palisade proxy with iptables and"
+        + " ip6tables (nat table): inbound to the inbound port, outbound to the outbound port;"
+        + " the proxy's own traffic (its uid) is never redirected. Where IPv6 cannot be"
+        + " intercepted its TCP is refused instead, and where it can be neither the command"
+        + " fails. Applying twice leaves the same rules. Needs NET_ADMIN and NET_RAW."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:done", "1:iptables failed", "2:bad flags"})
 public final class InitCommand implements Callable<Integer> {
@@ -82,21 +84,24 @@ public final class InitCommand implements Callable<Integer> {
   @Option(names = "--cleanup", description = "Remove every Palisade chain and rule instead.")
   boolean cleanup;
 
-  private final Iptables iptables;
+  private final Function<IpFamily, Iptables> iptables;
+  private final BooleanSupplier ipv6Enabled;
 
   public InitCommand() {
-    this(Iptables.system());
+    this(Iptables::system, IpFamily::ipv6Enabled);
   }
 
-  InitCommand(Iptables iptables) {
+  InitCommand(Function<IpFamily, Iptables> iptables, BooleanSupplier ipv6Enabled) {
     this.iptables = iptables;
+    this.ipv6Enabled = ipv6Enabled;
   }
 
   /** What to do, from the flags. */
   enum Mode { APPLY, DRY_RUN, CLEANUP }
 
-  static int run(List<String> args, PrintStream out, PrintStream err, Iptables iptables) {
-    return Cli.commandLine(new InitCommand(iptables), Map.of(), out, err)
+  static int run(List<String> args, PrintStream out, PrintStream err,
+      Function<IpFamily, Iptables> iptables, boolean ipv6Enabled) {
+    return Cli.commandLine(new InitCommand(iptables, () -> ipv6Enabled), Map.of(), out, err)
         .execute(args.toArray(String[]::new));
   }
 
@@ -106,7 +111,7 @@ public final class InitCommand implements Callable<Integer> {
    * @throws ParameterException for flags that are wrong
    */
   static InitCommand parse(List<String> args) {
-    InitCommand command = new InitCommand(null);
+    InitCommand command = new InitCommand(null, () -> false);
     Cli.commandLine(command, Map.of(), System.out, System.err)
         .parseArgs(args.toArray(String[]::new));
     command.mode();
@@ -123,10 +128,17 @@ public final class InitCommand implements Callable<Integer> {
       return switch (mode()) {
         case DRY_RUN -> {
           out.print(IptablesRules.script(config));
+          out.print(IptablesRules.script(config, "", IpFamily.IPV6));
           yield OK;
         }
-        case APPLY -> apply(config, out, err, iptables);
-        case CLEANUP -> cleanup(out, iptables);
+        case APPLY -> {
+          int ipv4 = apply(config, IpFamily.IPV4, out, err, iptables.apply(IpFamily.IPV4));
+          yield ipv4 != OK ? ipv4 : applyIpv6(config, out, err);
+        }
+        case CLEANUP -> {
+          cleanup(out, iptables.apply(IpFamily.IPV4));
+          yield ipv6Enabled.getAsBoolean() ? cleanupIpv6(out, iptables.apply(IpFamily.IPV6)) : OK;
+        }
       };
     } catch (IptablesException e) {
       err.println("palisade init: " + e.getMessage());
@@ -159,9 +171,39 @@ public final class InitCommand implements Callable<Integer> {
     return new ParameterException(spec.commandLine(), message);
   }
 
-  private static int apply(InterceptConfig config, PrintWriter out, PrintWriter err, Iptables iptables)
-      throws IptablesException {
-    String script = IptablesRules.script(config, iptables.saveNat());
+  /**
+   * IPv6 TCP is intercepted like IPv4; where ip6tables has no nat table it is refused instead;
+   * where neither can be done the init fails, so the pod does not start with a bypass.
+   */
+  private int applyIpv6(InterceptConfig config, PrintWriter out, PrintWriter err) {
+    if (!ipv6Enabled.getAsBoolean()) {
+      out.println("palisade init: IPv6 is off in this network namespace; no ip6tables rules");
+      return OK;
+    }
+    Iptables ip6tables = iptables.apply(IpFamily.IPV6);
+    try {
+      return apply(config, IpFamily.IPV6, out, err, ip6tables);
+    } catch (IptablesException notIntercepted) {
+      err.println("palisade init: IPv6 cannot be intercepted (" + notIntercepted.getMessage()
+          + "); refusing IPv6 TCP instead");
+      try {
+        String refusal = IptablesRules.ipv6RefusalScript(ip6tables.save("filter"));
+        ip6tables.restore(refusal);
+        out.println("palisade init: applied with ip6tables-restore --noflush:");
+        out.print(refusal);
+        return OK;
+      } catch (IptablesException notRefused) {
+        err.println("palisade init: IPv6 is on in this pod but its TCP can be neither intercepted"
+            + " nor refused (" + notRefused.getMessage() + "); it would bypass the proxy, so the"
+            + " pod must not start. Give the init image ip6tables, or turn IPv6 off for the pod.");
+        return FAILED;
+      }
+    }
+  }
+
+  private static int apply(InterceptConfig config, IpFamily family, PrintWriter out,
+      PrintWriter err, Iptables iptables) throws IptablesException {
+    String script = IptablesRules.script(config, iptables.saveNat(), family);
     iptables.restore(script);
     // Check the result rather than trust it: exactly one way into each entry chain.
     NatTable after = NatTable.parse(iptables.saveNat());
@@ -171,11 +213,11 @@ public final class InitCommand implements Callable<Integer> {
     checkOneJump(after, "PREROUTING", IptablesRules.INBOUND, problems);
     checkOneJump(after, "OUTPUT", IptablesRules.OUTPUT, problems);
     if (!problems.isEmpty()) {
-      err.println("palisade init: iptables-restore succeeded but the nat table is not as written: "
-          + String.join("; ", problems));
+      err.println("palisade init: " + family.tool() + "-restore succeeded but the nat table is"
+          + " not as written: " + String.join("; ", problems));
       return FAILED;
     }
-    out.println("palisade init: applied with iptables-restore --noflush:");
+    out.println("palisade init: applied with " + family.tool() + "-restore --noflush:");
     out.print(script);
     return OK;
   }
@@ -185,6 +227,21 @@ public final class InitCommand implements Callable<Integer> {
     if (jumps != 1) {
       problems.add(chain + " has " + jumps + " jumps to " + target + ", expected 1");
     }
+  }
+
+  private static int cleanupIpv6(PrintWriter out, Iptables ip6tables)
+      throws IptablesException {
+    try {
+      cleanup(out, ip6tables);
+    } catch (IptablesException noNatTable) {
+      // nothing was intercepted over IPv6 here; the refusal below may be
+    }
+    String refusal = IptablesRules.ipv6RefusalRemovalScript(ip6tables.save("filter"));
+    if (!refusal.isEmpty()) {
+      ip6tables.restore(refusal);
+      out.print(refusal);
+    }
+    return OK;
   }
 
   private static int cleanup(PrintWriter out, Iptables iptables) throws IptablesException {

@@ -13,20 +13,29 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs iptables-save and iptables-restore as child processes, without temporary files. */
+/**
+ * Runs iptables-save and iptables-restore (or their ip6tables twins) as child processes, without
+ * temporary files.
+ */
 final class IptablesBinaries implements Iptables {
 
   private static final long TIMEOUT_SECONDS = 30;
 
+  private final IpFamily family;
+
+  IptablesBinaries(IpFamily family) {
+    this.family = family;
+  }
+
   @Override
-  public String saveNat() throws IptablesException {
-    return run(List.of(binary("iptables-save"), "-t", "nat"), "");
+  public String save(String table) throws IptablesException {
+    return run(List.of(binary(family.tool() + "-save"), "-t", table), "");
   }
 
   @Override
   public void restore(String script) throws IptablesException {
     // --wait: with the legacy backend another process may hold the xtables lock for a moment.
-    run(List.of(binary("iptables-restore"), "--noflush", "--wait", "10"), script);
+    run(List.of(binary(family.tool() + "-restore"), "--noflush", "--wait", "10"), script);
   }
 
   private static String binary(String name) throws IptablesException {

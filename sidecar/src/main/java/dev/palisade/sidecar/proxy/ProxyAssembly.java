@@ -67,10 +67,10 @@ record ProxyAssembly(ProxySettings settings, OriginalDestinationResolver inbound
       builder.operator(configEndpoint).sidecarConfig(AWAITING_OPERATOR);
     }
     if (flags.ephemeralPorts) {
-      builder.ephemeral(literalAddress("--listen-address", flags.listenAddress));
+      builder.ephemeral(listenAddress("--listen-address", flags.listenAddress));
     }
-    builder.listenAddress(literalAddress("--listen-address", flags.listenAddress))
-        .adminAddress(literalAddress("--admin-address", flags.adminAddress));
+    builder.listenAddress(listenAddress("--listen-address", flags.listenAddress))
+        .adminAddress(listenAddress("--admin-address", flags.adminAddress));
     port(flags.inboundPort, flags.ephemeralPorts, SidecarContract.INBOUND_PORT)
         .ifPresent(builder::inboundPort);
     port(flags.outboundPort, flags.ephemeralPorts, SidecarContract.OUTBOUND_PORT)
@@ -203,6 +203,11 @@ record ProxyAssembly(ProxySettings settings, OriginalDestinationResolver inbound
       throw new IllegalArgumentException("--outbound-target: " + e.getMessage(), e);
     }
     return new FixedDestinationResolver(new InetSocketAddress(ip, port.value()));
+  }
+
+  /** {@code *} is every address of the pod ({@link ProxySettings#allAddresses()}). */
+  private static InetAddress listenAddress(String flag, String value) {
+    return "*".equals(value) ? ProxySettings.allAddresses() : literalAddress(flag, value);
   }
 
   private static <T> T required(String flag, T value) {

@@ -106,12 +106,13 @@ public final class ProxyCommand implements Callable<Integer>, FromEnvironment {
       description = "Relay every outbound connection to <ip:port> (without iptables).")
   String outboundTarget;
 
-  @Option(names = "--listen-address", paramLabel = "<ip>", defaultValue = "0.0.0.0",
-      description = "Address of the inbound and outbound listeners.")
+  @Option(names = "--listen-address", paramLabel = "<ip>", defaultValue = "*",
+      description = "Address of the inbound and outbound listeners (default *: every address,"
+          + " IPv6 and IPv4).")
   String listenAddress;
 
-  @Option(names = "--admin-address", paramLabel = "<ip>", defaultValue = "0.0.0.0",
-      description = "Address of the admin port.")
+  @Option(names = "--admin-address", paramLabel = "<ip>", defaultValue = "*",
+      description = "Address of the admin port (default *: every address).")
   String adminAddress;
 
   @Option(names = "--inbound-port", paramLabel = "<port>",

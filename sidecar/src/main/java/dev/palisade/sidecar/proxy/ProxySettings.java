@@ -86,6 +86,19 @@ public record ProxySettings(
     return workerThreads > 0 ? workerThreads : Runtime.getRuntime().availableProcessors();
   }
 
+  /**
+   * Every address of the pod: {@code ::} where the kernel has IPv6 (a dual-stack socket, so IPv4
+   * arrives too, v4-mapped), else {@code 0.0.0.0}.
+   */
+  public static InetAddress allAddresses() {
+    try {
+      return java.nio.file.Files.exists(java.nio.file.Path.of("/proc/net/if_inet6"))
+          ? InetAddress.getByName("::") : InetAddress.getByName("0.0.0.0");
+    } catch (java.net.UnknownHostException e) {
+      throw new AssertionError("literal addresses need no lookup", e);
+    }
+  }
+
   public static Builder builder(String trustDomain) {
     return new Builder(TlsSettings.defaults(trustDomain));
   }
@@ -116,7 +129,7 @@ public record ProxySettings(
     }
 
     private static InetAddress anyAddress() {
-      return new InetSocketAddress(0).getAddress();
+      return allAddresses();
     }
 
     /** Every listener on this address, each on an ephemeral port: for tests. */

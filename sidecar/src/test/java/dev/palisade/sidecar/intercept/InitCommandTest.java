@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -87,8 +88,10 @@ class InitCommandTest {
     var run = run(iptables, "--dry-run", "--exclude-inbound-ports", "22");
 
     assertThat(run.exit).isZero();
-    assertThat(run.out).isEqualTo(IptablesRules.script(new InterceptConfig(1337, 15006, 15001, 15020,
-        List.of(22), List.of(), List.of())));
+    InterceptConfig config = new InterceptConfig(1337, 15006, 15001, 15020, List.of(22),
+        List.of(), List.of());
+    assertThat(run.out).isEqualTo(IptablesRules.script(config)
+        + IptablesRules.script(config, "", IpFamily.IPV6));
     assertThat(iptables.calls).isEmpty();
   }
 
@@ -98,10 +101,11 @@ class InitCommandTest {
     var run = run(iptables);
 
     assertThat(run.exit).isZero();
-    assertThat(iptables.calls).containsExactly("save", "restore", "save");
+    assertThat(iptables.calls).containsExactly("save nat", "restore", "save nat");
     assertThat(iptables.restored).containsExactly(IptablesRules.script(InterceptConfig.defaults()));
     assertThat(run.out).isEqualTo("palisade init: applied with iptables-restore --noflush:\n"
-        + IptablesRules.script(InterceptConfig.defaults()));
+        + IptablesRules.script(InterceptConfig.defaults())
+        + "palisade init: IPv6 is off in this network namespace; no ip6tables rules\n");
   }
 
   @Test
@@ -135,7 +139,7 @@ class InitCommandTest {
     var run = run(iptables, "--cleanup");
 
     assertThat(run.exit).isZero();
-    assertThat(iptables.calls).containsExactly("save");
+    assertThat(iptables.calls).containsExactly("save nat");
     assertThat(run.out).isEqualTo("palisade init --cleanup: no Palisade rules in this network namespace; nothing to do\n");
   }
 
@@ -157,6 +161,61 @@ class InitCommandTest {
     assertThat(run.out).contains("--exclude-outbound-cidrs", "--cleanup", "--dry-run");
   }
 
+  @Test
+  void ipv6GetsTheSameInterceptionAsIpv4() {
+    var ipv4 = new RecordingIptables(CLEAN, installed());
+    var ipv6 = new RecordingIptables(CLEAN, installed());
+
+    var run = run(family -> family == IpFamily.IPV4 ? ipv4 : ipv6, true);
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(ipv6.restored).singleElement().asString()
+        .contains("-A PALISADE_IN_REDIRECT -p tcp -j REDIRECT --to-ports 15006")
+        .contains("-A PALISADE_REDIRECT -p tcp -j REDIRECT --to-ports 15001")
+        .contains("-A PALISADE_OUTPUT -m owner --uid-owner 1337 -j RETURN")
+        .doesNotContain("127.0.0.");
+    assertThat(run.out()).contains("applied with ip6tables-restore");
+  }
+
+  @Test
+  void ipv6WithoutANatTableIsRefusedInsteadOfBypassingTheProxy() {
+    var ipv4 = new RecordingIptables(CLEAN, installed());
+    var ipv6 = new RecordingIptables() {
+      @Override
+      public String save(String table) throws IptablesException {
+        if (table.equals("nat")) {
+          throw new IptablesException("ip6tables-save failed: table nat does not exist");
+        }
+        return super.save(table);
+      }
+    };
+
+    var run = run(family -> family == IpFamily.IPV4 ? ipv4 : ipv6, true);
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.err()).contains("refusing IPv6 TCP instead");
+    assertThat(ipv6.restored).singleElement().asString()
+        .contains("-A OUTPUT -p tcp -j " + IptablesRules.IPV6_REFUSE_OUT)
+        .contains("-A INPUT -p tcp -j " + IptablesRules.IPV6_REFUSE_IN)
+        .contains("-A " + IptablesRules.IPV6_REFUSE_OUT + " -p tcp -j REJECT --reject-with tcp-reset");
+  }
+
+  @Test
+  void ipv6ThatCanBeNeitherInterceptedNorRefusedFailsThePod() {
+    var ipv4 = new RecordingIptables(CLEAN, installed());
+    Iptables broken = new RecordingIptables() {
+      @Override
+      public String save(String table) throws IptablesException {
+        throw new IptablesException("ip6tables-save not found on PATH, /usr/sbin or /sbin");
+      }
+    };
+
+    var run = run(family -> family == IpFamily.IPV4 ? ipv4 : broken, true);
+
+    assertThat(run.exit()).isEqualTo(InitCommand.FAILED);
+    assertThat(run.err()).contains("would bypass the proxy");
+  }
+
   private static final String CLEAN = "*nat\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n";
 
   /** What iptables-save shows once the default rules are in (only the lines the check reads). */
@@ -168,11 +227,16 @@ class InitCommandTest {
 
   private record Run(int exit, String out, String err) {}
 
+  /** A pod without IPv6. */
   private static Run run(Iptables iptables, String... args) {
+    return run(family -> family == IpFamily.IPV4 ? iptables : null, false, args);
+  }
+
+  private static Run run(Function<IpFamily, Iptables> iptables, boolean ipv6, String... args) {
     var out = new ByteArrayOutputStream();
     var err = new ByteArrayOutputStream();
     int exit = InitCommand.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), iptables);
+        new PrintStream(err, true, StandardCharsets.UTF_8), iptables, ipv6);
     return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
@@ -187,8 +251,11 @@ class InitCommandTest {
     }
 
     @Override
-    public String saveNat() {
-      calls.add("save");
+    public String save(String table) throws IptablesException {
+      calls.add("save " + table);
+      if (!table.equals("nat")) {
+        return "*" + table + "\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n";
+      }
       return saves.isEmpty() ? CLEAN : saves.pop();
     }
 

@@ -240,19 +240,21 @@ class InterceptionIT {
 
       assertThat(init(pod, "--cleanup").orThrow()).startsWith("palisade init --cleanup: removed with iptables-restore --noflush:\n");
       assertThat(natTable(pod)).isEqualTo(empty);
+      // Once for iptables, once for ip6tables (the namespace has IPv6).
       assertThat(init(pod, "--cleanup").orThrow())
-          .isEqualTo("palisade init --cleanup: no Palisade rules in this network namespace; nothing to do\n");
+          .isEqualTo("palisade init --cleanup: no Palisade rules in this network namespace; nothing to do\n".repeat(2));
     }
 
     @Test
-    void dryRunPrintsTheDefaultsGoldenScriptAndChangesNothing() throws IOException {
+    void dryRunPrintsTheDefaultsGoldenScriptsAndChangesNothing() throws IOException {
       NetworkNamespace pod = namespace("pal-d-" + SUFFIX);
       String empty = natTable(pod);
 
       String printed = init(pod, "--dry-run").orThrow();
 
-      assertThat(printed).isEqualTo(Files.readString(Path.of(System.getProperty("basedir", "."),
-          "src/test/resources/golden/iptables/defaults.rules")));
+      Path golden = Path.of(System.getProperty("basedir", "."), "src/test/resources/golden/iptables");
+      assertThat(printed).isEqualTo(Files.readString(golden.resolve("defaults.rules"))
+          + Files.readString(golden.resolve("defaults-ipv6.rules")));
       assertThat(natTable(pod)).isEqualTo(empty);
     }
 

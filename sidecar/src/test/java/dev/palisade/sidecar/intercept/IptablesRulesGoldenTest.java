@@ -31,17 +31,30 @@ class IptablesRulesGoldenTest {
       "reapply-over-previous-run, previous-run.iptables-save",
       "cleanup-previous-run, previous-run.iptables-save",
       "cleanup-clean-namespace, clean.iptables-save",
+      "exclusions-ipv6,",
   })
   void flagsAndCurrentTableGiveTheExactScript(String name, String currentNat) throws Exception {
     List<String> args = Arrays.stream(read(name + ".args").strip().split("\\s+")).filter(a -> !a.isEmpty()).toList();
     InitCommand options = InitCommand.parse(args);
     String current = currentNat == null ? "" : read(currentNat);
 
+    IpFamily family = name.endsWith("-ipv6") ? IpFamily.IPV6 : IpFamily.IPV4;
     String script = options.mode() == Mode.CLEANUP
         ? IptablesRules.removalScript(current)
-        : IptablesRules.script(options.config(), current);
+        : IptablesRules.script(options.config(), current, family);
 
     Path expected = DIR.resolve(name + ".rules");
+    if (Boolean.getBoolean("palisade.golden.update")) {
+      Files.writeString(expected, script);
+    }
+    assertThat(script).isEqualTo(Files.readString(expected));
+  }
+
+  /** The IPv6 defaults, which `init --dry-run` prints after the IPv4 ones. */
+  @Test
+  void ipv6Defaults() throws Exception {
+    String script = IptablesRules.script(InterceptConfig.defaults(), "", IpFamily.IPV6);
+    Path expected = DIR.resolve("defaults-ipv6.rules");
     if (Boolean.getBoolean("palisade.golden.update")) {
       Files.writeString(expected, script);
     }

@@ -38,6 +38,10 @@ class MeshInNamespacesIT {
 
   private static final String A = "198.18.6.1";
   private static final String B = "198.18.6.2";
+  private static final String A6 = "2001:2::6:1";
+  private static final String B6 = "2001:2::6:2";
+  /** How the proxy writes B6 when it looks it up (InetAddress#getHostAddress). */
+  private static final String B6_LOOKUP = "2001:2:0:0:0:0:6:2";
   private static final int PROXY_UID = 1337;
   private static final String TRUST_DOMAIN = "mesh.test";
   private static final WorkloadIdentity CLIENT = new WorkloadIdentity(TRUST_DOMAIN, "a", "client");
@@ -66,15 +70,18 @@ class MeshInNamespacesIT {
         "netns", podB.name()).orThrow();
     up(podA, "mva" + SUFFIX, A + "/24");
     up(podB, "mvb" + SUFFIX, B + "/24");
+    podA.exec("ip", "-6", "addr", "add", A6 + "/64", "dev", "mva" + SUFFIX, "nodad").orThrow();
+    podB.exec("ip", "-6", "addr", "add", B6 + "/64", "dev", "mvb" + SUFFIX, "nodad").orThrow();
 
     writeCertificates();
     write("config-a.json", "{\"version\": \"1\", \"outbound\": {\"meshed\": {\"" + B
-        + ":8080\": \"" + SERVER + "\", \"" + B + ":8081\": \"" + SERVER + "\"}}}");
+        + ":8080\": \"" + SERVER + "\", \"" + B + ":8081\": \"" + SERVER + "\", \""
+        + B6_LOOKUP + ":8080\": \"" + SERVER + "\"}}}");
     write("config-b.json", "{\"version\": \"1\"}"); // STRICT, no rules
 
     // Pod B: the app (root, plain TCP on 8080), its rules, its proxy.
     // ... and a server of the pod's own, on loopback only.
-    podB.start(jvm.command(StandInApp.class.getName(), "--http", "app=0.0.0.0:8080",
+    podB.start(jvm.command(StandInApp.class.getName(), "--http", "app=[::]:8080",
         "private=127.0.0.1:8081"), jvm.dir().resolve("app-b.log"));
     init(podB);
     proxy(podB, "b", SERVER);
@@ -103,6 +110,33 @@ class MeshInNamespacesIT {
             > before);
     assertThat(metric(podA, "palisade_tls_handshakes_total{direction=\"outbound\",reason=\"none\",result=\"success\"}"))
         .as("A's proxy originated it").isPositive();
+  }
+
+  @Test
+  void overIpv6TooTheClientReachesTheOtherPodOverMutualTls() {
+    String success = "palisade_tls_handshakes_total{direction=\"inbound\",reason=\"none\",result=\"success\"}";
+    double before = metric(podB, success);
+
+    Result reply = podA.exec("curl", "-sS", "--max-time", "20", "http://[" + B6 + "]:8080/");
+
+    assertThat(reply.exitCode()).as(reply.stderr()).isZero();
+    assertThat(reply.stdout()).startsWith("app ");
+    await("B's proxy counted the IPv6 mTLS handshake").atMost(Duration.ofSeconds(30))
+        .until(() -> metric(podB, success) > before);
+  }
+
+  @Test
+  void ipv6PlaintextIntoAStrictPodIsRefusedNotBypassed() {
+    String refused = "palisade_tls_handshakes_total{direction=\"inbound\",reason=\"plaintext_rejected\",result=\"failure\"}";
+    double before = metric(podB, refused);
+    // uid 1337 bypasses pod A's proxy, so this arrives at pod B as IPv6 plaintext.
+    String client = "exec 3<>/dev/tcp/" + B6 + "/8080 || exit 7; printf 'hello\\n' >&3;"
+        + " IFS= read -r -t 10 line <&3; printf '%s' \"$line\"";
+    Result reply = podA.execAs(PROXY_UID, List.of("timeout", "20", "bash", "-c", client));
+
+    assertThat(reply.stdout()).doesNotContain("app");
+    await("B's proxy counted the refusal").atMost(Duration.ofSeconds(30)).until(() ->
+        metric(podB, refused) > before);
   }
 
   @Test

@@ -55,6 +55,6 @@ class OriginalDestinationTest {
     // The real syscall on an fd that cannot be open: proves the downcall and errno capture work.
     assertThatThrownBy(() -> OriginalDestination.of(-1))
         .isInstanceOf(SocketException.class)
-        .hasMessage("getsockopt(-1, SOL_IP, SO_ORIGINAL_DST) failed: EBADF: not an open file descriptor");
+        .hasMessage("getsockopt(-1, SO_ORIGINAL_DST) failed: EBADF: not an open file descriptor");
   }
 }

@@ -44,7 +44,9 @@ class ProxyCommandTest {
     assertThat(settings.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(settings.drainTimeout()).isEqualTo(Duration.ofMillis(1500));
     assertThat(settings.listenAddress().getHostAddress()).isEqualTo("127.0.0.1");
-    assertThat(settings.adminAddress().getHostAddress()).isEqualTo("0.0.0.0");
+    assertThat(settings.adminAddress()).as("every address, IPv6 and IPv4")
+        .isEqualTo(ProxySettings.allAddresses());
+    assertThat(settings.adminAddress().isAnyLocalAddress()).isTrue();
     assertThat(settings.transport()).isEqualTo(Transport.defaultTransport());
     assertThat(assembly.inbound().resolve(null))
         .isEqualTo(Optional.of(new InetSocketAddress("127.0.0.1", 8080)));
