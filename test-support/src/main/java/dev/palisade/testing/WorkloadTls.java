@@ -2,7 +2,6 @@ package dev.palisade.testing;
 
 import java.net.Socket;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -10,7 +9,6 @@ import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
@@ -24,17 +22,11 @@ public final class WorkloadTls {
   public static SSLContext clientContext(X509Certificate root, PrivateKey key,
       List<X509Certificate> chain) {
     try {
-      KeyStore trust = KeyStore.getInstance("PKCS12");
-      trust.load(null, null);
-      trust.setCertificateEntry("root", root);
-      TrustManagerFactory trustManagers =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trustManagers.init(trust);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(new KeyManager[] {new FixedKeyManager(key, chain)},
-          trustManagers.getTrustManagers(), null);
+          TrustingRoot.trustManagers(root), null);
       return context;
-    } catch (GeneralSecurityException | java.io.IOException e) {
+    } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
   }
