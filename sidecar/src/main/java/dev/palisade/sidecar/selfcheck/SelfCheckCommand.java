@@ -151,24 +151,19 @@ public final class SelfCheckCommand implements Callable<Integer> {
 
   /** A root and an issuer that live as long as the check, signing each proxy's certificate. */
   private static final class ThrowawayCa {
-    private final Issuer root;
     private final Issuer issuer;
 
     ThrowawayCa() {
       Instant now = Instant.now();
-      KeyPair rootKeys = KeyType.ECDSA_P256.generate();
-      root = new Issuer(X509Profiles.root(rootKeys, TRUST_DOMAIN, now, Duration.ofHours(1)),
-          rootKeys.getPrivate(), List.of());
-      KeyPair issuerKeys = KeyType.ECDSA_P256.generate();
-      issuer = new Issuer(X509Profiles.intermediate(issuerKeys.getPublic(), root, TRUST_DOMAIN,
-          now, Duration.ofHours(1)), issuerKeys.getPrivate(), List.of(root.certificate()));
+      issuer = Issuer.newRoot(KeyType.ECDSA_P256, TRUST_DOMAIN, now, Duration.ofHours(1))
+          .newIntermediate(KeyType.ECDSA_P256, TRUST_DOMAIN, now, Duration.ofHours(1));
     }
 
     TlsMaterial issue(WorkloadIdentity identity) {
       KeyPair keys = KeyType.ECDSA_P256.generate();
       return new TlsMaterial(List.of(X509Profiles.workload(keys.getPublic(), identity, issuer,
           Instant.now(), Duration.ofHours(1)), issuer.certificate()), keys.getPrivate(),
-          List.of(root.certificate()));
+          List.of(issuer.root()));
     }
   }
 }
