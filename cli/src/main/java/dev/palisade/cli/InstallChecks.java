@@ -13,6 +13,7 @@ import dev.palisade.common.time.KubeDuration;
 import dev.palisade.operator.ca.CaSecrets;
 import dev.palisade.operator.injection.InjectionContract;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -20,7 +21,6 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributes;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
@@ -98,15 +98,16 @@ final class InstallChecks {
     for (String file : CRD_FILES) {
       JsonNode expected = shippedCrd(file);
       String name = expected.path("metadata").path("name").asText();
-      CustomResourceDefinition actual = client.apiextensions().v1().customResourceDefinitions()
-          .withName(name).get();
+      // Generic, not the typed model: the schema compared as the API server stores it.
+      GenericKubernetesResource actual = client.genericKubernetesResources(
+          "apiextensions.k8s.io/v1", "CustomResourceDefinition").withName(name).get();
       if (actual == null) {
         results.add(fail("crd " + name, "not installed", "kubectl apply --server-side -f"
             + " the chart's crds/ directory (helm installs CRDs only on first install, and never"
             + " upgrades them)"));
         continue;
       }
-      JsonNode installed = YAML.valueToTree(actual.getSpec());
+      JsonNode installed = YAML.valueToTree(actual.getAdditionalProperties().get("spec"));
       Optional<String> difference = schemaDifference(expected.path("spec"), installed);
       results.add(difference.isEmpty()
           ? ok("crd " + name, "installed, same versions and schema as this release's chart")
@@ -133,12 +134,43 @@ final class InstallChecks {
               + h.path(field).asBoolean());
         }
       }
-      if (!w.path("schema").equals(h.path("schema"))) {
+      Optional<String> at = firstDifference(w.path("schema"), h.path("schema"), "");
+      if (at.isPresent()) {
         return Optional.of("version " + entry.getKey() + " has another schema (an older or newer"
-            + " release's)");
+            + " release's; first difference at " + at.get() + ")");
       }
     }
     return Optional.empty();
+  }
+
+  /** The JSON pointer of the first place where {@code a} and {@code b} differ, if any. */
+  static Optional<String> firstDifference(JsonNode a, JsonNode b, String path) {
+    if (a.isObject() && b.isObject()) {
+      Set<String> fields = new TreeSet<>();
+      a.fieldNames().forEachRemaining(fields::add);
+      b.fieldNames().forEachRemaining(fields::add);
+      for (String field : fields) {
+        Optional<String> d = firstDifference(a.path(field), b.path(field), path + "/" + field);
+        if (d.isPresent()) {
+          return d;
+        }
+      }
+      return Optional.empty();
+    }
+    if (a.isArray() && b.isArray() && a.size() == b.size()) {
+      for (int i = 0; i < a.size(); i++) {
+        Optional<String> d = firstDifference(a.get(i), b.get(i), path + "/" + i);
+        if (d.isPresent()) {
+          return d;
+        }
+      }
+      return Optional.empty();
+    }
+    if (a.isNumber() && b.isNumber()) {
+      return a.decimalValue().compareTo(b.decimalValue()) == 0 ? Optional.empty()
+          : Optional.of(path.isEmpty() ? "/" : path);
+    }
+    return a.equals(b) ? Optional.empty() : Optional.of(path.isEmpty() ? "/" : path);
   }
 
   private static Map<String, JsonNode> versions(JsonNode spec) {
