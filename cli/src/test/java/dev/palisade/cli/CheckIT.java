@@ -155,6 +155,44 @@ class CheckIT {
     assertThat(run.check("install-rbac").path("status").asText()).isEqualTo("ok");
   }
 
+  /**
+   * Here because this class runs the webhook: {@code palisade inject}, offline with the chart's
+   * defaults (and this operator's endpoint and trust domain), gives the containers the API
+   * server gets from the webhook for the same pod.
+   */
+  @Test
+  @Order(2)
+  void injectOfflineGivesWhatTheWebhookGives() throws Exception {
+    String manifest = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: same, namespace: %s, labels: {app: web}}
+        spec:
+          serviceAccountName: default
+          containers:
+            - name: app
+              image: registry.invalid/app:1
+              ports: [{containerPort: 8080}]
+        """.formatted(APP_NS);
+    Pod fromWebhook = admin.pods().inNamespace(APP_NS).resource(admin.getKubernetesSerialization()
+        .unmarshal(manifest, Pod.class)).dryRun().create();
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("pod", ".yaml");
+    try {
+      java.nio.file.Files.writeString(file, manifest);
+      CliRun run = CliRun.offline("inject", "-f", file.toString(), "--trust-domain", TRUST_DOMAIN,
+          "--operator-endpoint", "https://palisade-operator." + NS + ".svc:443");
+      assertThat(run.status()).as(run.toString()).isZero();
+      Pod offline = admin.getKubernetesSerialization().unmarshal(run.out(), Pod.class);
+      assertThat(offline.getSpec().getInitContainers())
+          .isEqualTo(fromWebhook.getSpec().getInitContainers());
+      assertThat(offline.getMetadata().getLabels()).isEqualTo(fromWebhook.getMetadata().getLabels());
+      assertThat(offline.getMetadata().getAnnotations())
+          .containsAllEntriesOf(fromWebhook.getMetadata().getAnnotations());
+    } finally {
+      java.nio.file.Files.delete(file);
+    }
+  }
+
   @Test
   @Order(3)
   void operatorReplicasNotReady() {

@@ -12,15 +12,21 @@ import picocli.CommandLine;
 /** The palisade command run in the test JVM against the test control plane, as a user would. */
 record CliRun(int status, String out, String err) {
 
+  /** With the test control plane's admin kubeconfig. */
   static CliRun run(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--kubeconfig", ControlPlane.get().kubeconfig().toString()));
+    return offline(all.toArray(String[]::new));
+  }
+
+  /** As given (commands that contact no cluster). */
+  static CliRun offline(String... all) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cli = Main.commandLine();
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
-    int status = cli.execute(all.toArray(String[]::new));
+    int status = cli.execute(all);
     return new CliRun(status, out.toString(), err.toString());
   }
 
