@@ -439,8 +439,10 @@ final class InstallChecks {
   }
 
   private List<Namespace> labelledNamespaces() {
+    // Terminating namespaces accept no new pods and lose their ConfigMaps: not checked.
     return client.namespaces().withLabel(InjectionContract.NAMESPACE_LABEL,
-        InjectionContract.ENABLED).list().getItems();
+        InjectionContract.ENABLED).list().getItems().stream()
+        .filter(n -> n.getMetadata().getDeletionTimestamp() == null).toList();
   }
 
   /** A server-side dry-run pod in a labelled namespace comes back with the proxy. */
@@ -531,7 +533,8 @@ final class InstallChecks {
   List<CheckResult> proxies(List<TrustDomain> trustDomains) {
     List<Pod> pods = client.pods().inAnyNamespace()
         .withLabel(InjectionContract.PROXY_LABEL, InjectionContract.INJECTED).list().getItems()
-        .stream().filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
+        .stream().filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase())
+            && p.getMetadata().getDeletionTimestamp() == null)
         .toList();
     if (pods.isEmpty()) {
       return List.of(skip("proxy-certificates", "no running injected pod"));
