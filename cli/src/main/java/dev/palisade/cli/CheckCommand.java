@@ -13,12 +13,13 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code palisade check [--pre]}. */
 @Command(name = "check", mixinStandardHelpOptions = true,
-    description = "Verify a Palisade installation, each thing that must hold with a fix for each failure: "
-        + "CRDs (this release's), operator pods ready, the operator's RBAC, each TrustDomain Ready "
-        + "and far from expiry, the webhook's caBundle, injection (a server-side dry-run pod), trust "
-        + "bundles in labelled namespaces, proxies' certificates renewed in time. "
-        + "With --pre: what the cluster must offer before installing. "
-        + "Exit status 1 if any check fails.")
+    description = {"Verify an installation (or, with --pre, a cluster before installing).",
+        "Verify a Palisade installation, each thing that must hold with a fix for each "
+        + "failure: CRDs (this release's), operator pods ready, the operator's RBAC, each "
+        + "TrustDomain Ready and far from expiry, the webhook's caBundle, injection (a "
+        + "server-side dry-run pod), trust bundles in labelled namespaces, proxies' "
+        + "certificates renewed in time. With --pre: what the cluster must offer before "
+        + "installing. Exit status 1 if any check fails."})
 public final class CheckCommand implements Callable<Integer> {
 
   @Spec

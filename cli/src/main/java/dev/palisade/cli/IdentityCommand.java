@@ -17,11 +17,12 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code palisade identity POD}. */
 @Command(name = "identity", mixinStandardHelpOptions = true,
-    description = "What a pod's proxy serves: its SPIFFE ID, certificate expiry and time to renewal (from "
-        + "the proxy's /metrics through the API server's pod proxy), and the trust bundle version "
-        + "the operator publishes. The chain and serial are not exposed by the proxy's admin port "
-        + "(docs/cli.md). Exit status 1 if the pod has no proxy, it cannot be reached, or its "
-        + "certificate is past its renewal point.")
+    description = {"Show the identity a pod's proxy serves.",
+        "What a pod's proxy serves: its SPIFFE ID, certificate expiry and time to "
+        + "renewal (from the proxy's /metrics through the API server's pod proxy), and "
+        + "the trust bundle version the operator publishes. The chain and serial are not "
+        + "exposed by the proxy's admin port (docs/cli.md). Exit status 1 if the pod has "
+        + "no proxy, it cannot be reached, or its certificate is past its renewal point."})
 public final class IdentityCommand implements Callable<Integer> {
 
   @Spec

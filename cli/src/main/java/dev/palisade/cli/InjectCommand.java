@@ -21,11 +21,13 @@ import picocli.CommandLine.Model.CommandSpec;
  * injector the webhook runs, with the chart's defaults unless flags say otherwise.
  */
 @Command(name = "inject", mixinStandardHelpOptions = true,
-    description = "Print the manifests with the Palisade proxy injected into every pod they make, as the "
-        + "webhook would (the operator's own injector, offline: no cluster is contacted). "
-        + "Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs; other objects "
-        + "pass through. Multi-document YAML in, YAML out. Exit status 1 if the webhook would refuse "
-        + "a pod (the reason goes to standard error).")
+    description = {"Inject the proxy into manifests, offline, as the webhook would.",
+        "Print the manifests with the Palisade proxy injected into every pod they make, "
+        + "as the webhook would (the operator's own injector, offline: no cluster is "
+        + "contacted). Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, "
+        + "CronJobs; other objects pass through. Multi-document YAML in, YAML out. Exit "
+        + "status 1 if the webhook would refuse a pod (the reason goes to standard "
+        + "error)."})
 public final class InjectCommand implements Callable<Integer> {
 
   @Spec

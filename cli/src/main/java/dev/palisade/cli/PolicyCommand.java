@@ -38,9 +38,11 @@ public final class PolicyCommand implements Runnable {
 
   /** {@code palisade policy explain --from X --to POD[:PORT]}. */
   @Command(name = "explain", mixinStandardHelpOptions = true,
-      description = "Whether a connection to a pod's port is admitted, which MeshPolicy sets the mTLS mode "
-        + "in force and which AccessPolicy rule decides, computed by the operator's own policy "
-        + "compiler from the policies in the cluster. Exit status 1 if it is refused.")
+      description = {"Explain the verdict on a connection: mTLS mode and deciding rule.",
+          "Whether a connection to a pod's port is admitted, which MeshPolicy sets the "
+          + "mTLS mode in force and which AccessPolicy rule decides, computed by the "
+          + "operator's own policy compiler from the policies in the cluster. Exit status 1 "
+          + "if it is refused."})
   public static final class Explain implements Callable<Integer> {
 
     @Spec

@@ -15,11 +15,13 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code palisade proxy-status}: every injected pod's proxy. */
 @Command(name = "proxy-status", mixinStandardHelpOptions = true,
-    description = "Every injected pod (label palisade.dev/proxy=injected): ready, proxy version against "
-        + "the one the operator injects now, certificate expiry and renewal (from the proxy's "
-        + "/metrics through the API server's pod proxy). The configuration version a proxy holds "
-        + "is not exposed by the proxy, so it is not compared (docs/cli.md). "
-        + "Exit status 1 if a proxy is not ready, outdated, or past its renewal point.")
+    description = {"Show every injected proxy: ready, version, certificate.",
+        "Every injected pod (label palisade.dev/proxy=injected): ready, proxy version "
+        + "against the one the operator injects now, certificate expiry and renewal (from "
+        + "the proxy's /metrics through the API server's pod proxy). The configuration "
+        + "version a proxy holds is not exposed by the proxy, so it is not compared "
+        + "(docs/cli.md). Exit status 1 if a proxy is not ready, outdated, or past its "
+        + "renewal point."})
 public final class ProxyStatusCommand implements Callable<Integer> {
 
   @Spec
