@@ -43,18 +43,14 @@ public final class PolicyCompiler {
 
   /** The effective inbound policy of {@code workload}. */
   public static InboundPolicy inbound(PolicySnapshot snapshot, Workload workload) {
-    MeshResolution resolution = resolveMesh(snapshot, workload);
-    List<MeshPolicySpec> levels = new ArrayList<>();
-    for (MeshLevel level : MeshLevel.values()) { // most specific first
-      resolution.winner(level).ifPresent(policy -> levels.add(policy.getSpec()));
-    }
-    MtlsMode defaultMode = levels.stream().map(spec -> spec.mode).filter(m -> m != null)
-        .findFirst().orElse(BUILT_IN_MODE);
+    List<Winner> levels = winners(resolveMesh(snapshot, workload));
+    MtlsMode defaultMode = levels.stream().map(winner -> winner.policy().getSpec().mode)
+        .filter(m -> m != null).findFirst().orElse(BUILT_IN_MODE);
     Set<Integer> ports = new TreeSet<>();
-    levels.forEach(spec -> portModes(spec).keySet().forEach(ports::add));
+    levels.forEach(winner -> portModes(winner.policy().getSpec()).keySet().forEach(ports::add));
     Map<Integer, MtlsMode> portModes = new TreeMap<>();
     for (int port : ports) {
-      MtlsMode mode = modeFor(levels, port);
+      MtlsMode mode = modeFor(levels, port).mode();
       if (mode != defaultMode) {
         portModes.put(port, mode);
       }
@@ -170,17 +166,44 @@ public final class PolicyCompiler {
     return matches;
   }
 
-  private static MtlsMode modeFor(List<MeshPolicySpec> levels, int port) {
-    for (MeshPolicySpec spec : levels) {
+  /**
+   * Where the mTLS mode of a port comes from: the MeshPolicy in effect that sets it, at which
+   * level, and whether by its entry for the port ({@code spec.ports}) or its {@code mode}; no
+   * policy (null) means the built-in {@link #BUILT_IN_MODE}. For explanations ({@code palisade
+   * policy explain}); {@link #inbound} resolves modes by the same rule.
+   */
+  public record ModeSource(MtlsMode mode, MeshPolicy policy, MeshLevel level, boolean portEntry) {}
+
+  /** Which MeshPolicy decides the mTLS mode of {@code workload}'s {@code port}. */
+  public static ModeSource modeSource(PolicySnapshot snapshot, Workload workload, int port) {
+    return modeFor(winners(resolveMesh(snapshot, workload)), port);
+  }
+
+  private record Winner(MeshLevel level, MeshPolicy policy) {}
+
+  /** The winner of each level, most specific first. */
+  private static List<Winner> winners(MeshResolution resolution) {
+    List<Winner> levels = new ArrayList<>();
+    for (MeshLevel level : MeshLevel.values()) { // most specific first
+      resolution.winner(level).ifPresent(policy -> levels.add(new Winner(level, policy)));
+    }
+    return levels;
+  }
+
+  private static ModeSource modeFor(List<Winner> levels, int port) {
+    for (Winner winner : levels) {
+      MeshPolicy policy = winner.policy();
+      MeshPolicySpec spec = policy.getSpec();
+      MeshLevel level = winner.level();
       MtlsMode forPort = portModes(spec).get(port);
       if (forPort != null) {
-        return forPort;
+        return new ModeSource(forPort, policy, level, true);
       }
       if (spec.mode != null) {
-        return spec.mode;
+        return new ModeSource(spec.mode, policy, level, false);
       }
     }
-    return BUILT_IN_MODE;
+    return new ModeSource(BUILT_IN_MODE, null, null, false);
   }
 
   private static Map<Integer, MtlsMode> portModes(MeshPolicySpec spec) {

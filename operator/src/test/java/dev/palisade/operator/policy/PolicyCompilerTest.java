@@ -106,6 +106,30 @@ class PolicyCompilerTest {
     InboundPolicy inbound = PolicyCompiler.inbound(snapshot(meshPolicies(policies), List.of()),
         WORKLOADS.get(workload));
     assertThat(inbound.modeFor(port)).isEqualTo(expected);
+    // the explanation resolves by the same rule
+    assertThat(PolicyCompiler.modeSource(snapshot(meshPolicies(policies), List.of()),
+        WORKLOADS.get(workload), port).mode()).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "{0} | {1}:{2} -> {3} by {4} ({5}, port entry {6})")
+  @CsvSource(delimiter = '|', nullValues = "-", value = {
+      // MeshPolicies                               | workload | port | mode       | decided by           | level     | port entry
+      "-                                            | web      | 8080 | STRICT     | -                    | -         | false",
+      "mesh-permissive,wl-web-8080-strict           | web      | 8080 | STRICT     | wl-web-8080-strict   | WORKLOAD  | true",
+      "mesh-permissive,wl-web-8080-strict           | web      | 9090 | PERMISSIVE | mesh-permissive      | MESH      | false",
+      "mesh-strict-9090-disable,ns-9090-permissive  | web      | 9090 | PERMISSIVE | ns-9090-permissive   | NAMESPACE | true",
+      "mesh-strict-9090-disable,ns-9090-permissive  | web      | 8080 | STRICT     | mesh-strict-9090-disable | MESH  | false",
+      "wl-web-disable,wl-web-8080-strict            | web      | 8080 | DISABLE    | wl-web-disable       | WORKLOAD  | false",
+  })
+  void modeSourceNamesThePolicyInEffect(String policies, String workload, int port,
+      MtlsMode mode, String decidedBy, MeshLevel level, boolean portEntry) {
+    PolicyCompiler.ModeSource source = PolicyCompiler.modeSource(
+        snapshot(meshPolicies(policies), List.of()), WORKLOADS.get(workload), port);
+    assertThat(source.mode()).isEqualTo(mode);
+    assertThat(source.policy() == null ? null : source.policy().getMetadata().getName())
+        .isEqualTo(decidedBy);
+    assertThat(source.level()).isEqualTo(level);
+    assertThat(source.portEntry()).isEqualTo(portEntry);
   }
 
   private static final String FRONTEND = "spiffe://cluster.local/ns/shop/sa/frontend";

@@ -1,0 +1,114 @@
+package dev.palisade.cli;
+
+import dev.palisade.operator.injection.InjectionContract;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code palisade identity POD}. */
+@Command(name = "identity", mixinStandardHelpOptions = true,
+    description = {"Show the identity a pod's proxy serves.",
+        "What a pod's proxy serves: its SPIFFE ID, certificate expiry and time to "
+        + "renewal (from the proxy's /metrics through the API server's pod proxy), and "
+        + "the trust bundle version the operator publishes. The chain and serial are not "
+        + "exposed by the proxy's admin port (docs/cli.md). Exit status 1 if the pod has "
+        + "no proxy, it cannot be reached, or its certificate is past its renewal point."})
+public final class IdentityCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  KubeOptions kube;
+
+  @Parameters(paramLabel = "POD", description = "[NAMESPACE/]NAME of an injected pod.")
+  String pod;
+
+  @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE",
+      description = "The pod's namespace (default: the context's).")
+  String namespace;
+
+  @Option(names = "--palisade-namespace", defaultValue = Installation.DEFAULT_NAMESPACE,
+      paramLabel = "NAMESPACE",
+      description = "The namespace Palisade is installed in (default: ${DEFAULT-VALUE}).")
+  String palisadeNamespace;
+
+  @Option(names = "--proxy-timeout", defaultValue = "5s", paramLabel = "DURATION",
+      description = "How long to wait for the proxy (default: ${DEFAULT-VALUE}).")
+  String proxyTimeout;
+
+  @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "text|json",
+      description = "Output format (default: ${DEFAULT-VALUE}).")
+  OutputFormat output;
+
+  /** The answer of {@code -o json}. */
+  record Identity(String pod, String spiffeId, Instant notAfter, String timeToExpiry,
+      Instant renewalWindowStart, Instant renewalWindowEnd, Boolean pastRenewal,
+      String trustBundleVersion, Integer trustBundleRoots, String chain, String serial,
+      String unreachable) {}
+
+  @Override
+  public Integer call() {
+    Identity identity;
+    try (KubernetesClient client = kube.client()) {
+      Pod found = Installation.pod(client, pod, namespace != null ? namespace
+          : KubeOptions.contextNamespace(client));
+      var labels = found.getMetadata().getLabels();
+      if (labels == null || !InjectionContract.INJECTED.equals(
+          labels.get(InjectionContract.PROXY_LABEL))) {
+        throw new IllegalArgumentException("pod " + found.getMetadata().getNamespace() + "/"
+            + found.getMetadata().getName() + " has no Palisade proxy (label "
+            + InjectionContract.PROXY_LABEL + "=" + InjectionContract.INJECTED + ")");
+      }
+      ProxyInspector inspector = new ProxyInspector(client,
+          new Installation(client, palisadeNamespace), Clock.systemUTC(),
+          dev.palisade.common.time.KubeDuration.parse(proxyTimeout));
+      ProxyInspector.ProxyView view = inspector.inspect(found);
+      var td = inspector.trustDomainObject();
+      var status = td.map(t -> t.getStatus()).orElse(null);
+      identity = new Identity(view.pod(), view.spiffeId(), view.certificateExpiry(),
+          view.certificateExpiry() == null ? null
+              : InstallChecks.human(Duration.between(Instant.now(), view.certificateExpiry())),
+          view.renewalWindowStart(), view.renewalWindowEnd(), view.pastRenewal(),
+          status == null ? null : status.bundleVersion,
+          status == null ? null : status.bundleRoots,
+          ProxyInspector.NOT_EXPOSED, ProxyInspector.NOT_EXPOSED, view.unreachable());
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    out.print(output == OutputFormat.json ? Json.write(identity) + "\n" : text(identity));
+    out.flush();
+    return identity.notAfter() != null && !Boolean.TRUE.equals(identity.pastRenewal())
+        ? 0 : Main.FAILED;
+  }
+
+  static String text(Identity i) {
+    StringBuilder out = new StringBuilder();
+    out.append("pod:                ").append(i.pod()).append('\n');
+    out.append("SPIFFE ID:          ").append(i.spiffeId()).append('\n');
+    if (i.notAfter() != null) {
+      out.append("certificate:        expires ").append(i.notAfter()).append(" (in ")
+          .append(i.timeToExpiry()).append(")\n");
+      out.append("renewal:            between ").append(i.renewalWindowStart()).append(" and ")
+          .append(i.renewalWindowEnd())
+          .append(Boolean.TRUE.equals(i.pastRenewal()) ? " - LATE, not renewed" : "").append('\n');
+    } else {
+      out.append("certificate:        ").append(i.unreachable() != null
+          ? "unknown: " + i.unreachable() : "none yet (the proxy has not got one)").append('\n');
+    }
+    out.append("trust bundle:       ").append(i.trustBundleVersion() == null ? "unknown"
+        : "version " + i.trustBundleVersion() + ", " + i.trustBundleRoots()
+            + " root(s), as the operator publishes it").append('\n');
+    out.append("chain, serial:      ").append(i.chain()).append('\n');
+    return out.toString();
+  }
+}

@@ -1,0 +1,78 @@
+package dev.palisade.cli;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A proxy's admin port (15020), reached through the API server's pod proxy subresource
+ * ({@code /api/v1/namespaces/NS/pods/NAME:15020/proxy/PATH}), so the CLI needs no network path
+ * to the pod, only RBAC for {@code pods/proxy}.
+ */
+final class ProxyAdmin {
+
+  static final int ADMIN_PORT = 15020;
+  static final String EXPIRY_METRIC = "palisade_certificate_expiry_timestamp_seconds";
+
+  private static final Pattern EXPIRY = Pattern.compile(
+      "^" + EXPIRY_METRIC + "(?:\\{[^}]*})? (\\S+)", Pattern.MULTILINE);
+
+  private ProxyAdmin() {}
+
+  /** The body of {@code path} on the pod's admin port; throws with the reason if unreachable. */
+  static String get(KubernetesClient client, Pod pod, String path, Duration timeout) {
+    String url = client.getMasterUrl().toString().replaceFirst("/$", "") + "/api/v1/namespaces/"
+        + pod.getMetadata().getNamespace() + "/pods/" + pod.getMetadata().getName() + ":"
+        + ADMIN_PORT + "/proxy" + path;
+    try {
+      var http = client.getHttpClient();
+      var request = http.newHttpRequestBuilder().uri(URI.create(url)).timeout(
+          timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).build();
+      var response = http.sendAsync(request, String.class).get(timeout.toMillis() + 1000,
+          java.util.concurrent.TimeUnit.MILLISECONDS);
+      if (response.code() != 200) {
+        throw new IllegalStateException("the API server's pod proxy answered " + response.code());
+      }
+      return response.body();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("unreachable through the API server's pod proxy: "
+          + (e.getCause() != null ? e.getCause().getMessage() : e.toString()), e);
+    }
+  }
+
+  /** The served certificate's notAfter from a {@code /metrics} scrape; empty before the first. */
+  static Optional<Instant> certificateExpiry(String metrics) {
+    Matcher m = EXPIRY.matcher(metrics);
+    if (!m.find()) {
+      return Optional.empty();
+    }
+    double seconds;
+    try {
+      seconds = Double.parseDouble(m.group(1));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+    return Double.isNaN(seconds) || seconds <= 0 ? Optional.empty()
+        : Optional.of(Instant.ofEpochMilli((long) (seconds * 1000)));
+  }
+
+  /**
+   * Whether a certificate expiring at {@code notAfter} is past the point its proxy should have
+   * renewed it: {@code renewBefore} ahead of expiry when the trust domain sets one, else the
+   * latest point of the proxy's jittered half-life (60% of the lifetime, so 40% left).
+   */
+  static boolean pastRenewal(Instant notAfter, Duration lifetime, Duration renewBefore,
+      Instant now) {
+    Duration margin = renewBefore != null ? renewBefore
+        : Duration.ofMillis((long) (lifetime.toMillis() * 0.4));
+    return now.isAfter(notAfter.minus(margin));
+  }
+}

@@ -1,0 +1,163 @@
+package dev.palisade.cli;
+
+import dev.palisade.api.v1alpha1.TrustDomain;
+import dev.palisade.common.time.KubeDuration;
+import dev.palisade.operator.injection.InjectionContract;
+import dev.palisade.operator.policy.Workload;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What can be known about one injected pod's proxy from outside: the pod's status and
+ * annotations, and the proxy's own {@code /metrics} through the API server's pod proxy.
+ *
+ * <p>The proxy's admin port serves {@code /healthz/ready}, {@code /metrics} and
+ * {@code /shutdown} only: its certificate's chain and serial, the trust bundle and the
+ * configuration version it holds are not exposed, so they are reported as such, next to what the
+ * operator publishes for comparison.
+ */
+final class ProxyInspector {
+
+  /** What the proxy does not expose (the same words wherever it is said). */
+  static final String NOT_EXPOSED = "not exposed by the proxy (its admin port serves"
+      + " /healthz/ready, /metrics and /shutdown only)";
+
+  /**
+   * One proxy.
+   *
+   * @param ready the pod's Ready condition
+   * @param proxyReady the palisade-proxy container's readiness
+   * @param proxyVersion annotation palisade.dev/proxy-version
+   * @param versionCurrent whether it is the version the operator injects now (null: unknown)
+   * @param certificateExpiry the served certificate's notAfter, null when not reachable or none
+   * @param renewalWindowStart when the proxy renews at the earliest (jittered half-life)
+   * @param renewalWindowEnd ...and at the latest; past this the certificate is late
+   * @param pastRenewal whether now is past the window
+   * @param unreachable why {@code /metrics} could not be read, or null
+   */
+  record ProxyView(String pod, String spiffeId, boolean ready, boolean proxyReady,
+      String proxyVersion, Boolean versionCurrent, Instant certificateExpiry,
+      Instant renewalWindowStart, Instant renewalWindowEnd, Boolean pastRenewal,
+      String configVersion, String unreachable) {}
+
+  private final KubernetesClient client;
+  private final Installation installation;
+  private final Clock clock;
+  private final Duration timeout;
+  private final String trustDomain;
+  private final Duration lifetime;
+  private final Duration renewBefore;
+  private final Optional<String> currentProxyVersion;
+
+  ProxyInspector(KubernetesClient client, Installation installation, Clock clock,
+      Duration timeout) {
+    this.client = client;
+    this.installation = installation;
+    this.clock = clock;
+    this.timeout = timeout;
+    this.trustDomain = installation.trustDomain();
+    Optional<TrustDomainSpecView> spec = trustDomainObject().map(TrustDomainSpecView::of);
+    this.lifetime = spec.map(TrustDomainSpecView::lifetime).orElse(Duration.ofHours(24));
+    this.renewBefore = spec.map(TrustDomainSpecView::renewBefore).orElse(null);
+    this.currentProxyVersion = installation.operatorSetting("PALISADE_PROXY_VERSION")
+        .or(() -> installation.operatorSetting("PALISADE_SIDECAR_IMAGE")
+            .map(image -> dev.palisade.operator.injection.InjectionSettings.fromEnvironment(
+                java.util.Map.of("PALISADE_SIDECAR_IMAGE", image), "", "", "").proxyVersion()));
+  }
+
+  private record TrustDomainSpecView(Duration lifetime, Duration renewBefore) {
+    static TrustDomainSpecView of(TrustDomain td) {
+      var w = td.getSpec().workloadCertificates;
+      return new TrustDomainSpecView(
+          w == null || w.lifetime == null ? Duration.ofHours(24) : KubeDuration.parse(w.lifetime),
+          w == null || w.renewBefore == null ? null : KubeDuration.parse(w.renewBefore));
+    }
+  }
+
+  Optional<TrustDomain> trustDomainObject() {
+    try {
+      return client.resources(TrustDomain.class).list().getItems().stream()
+          .filter(t -> t.getSpec() != null && trustDomain.equals(t.getSpec().trustDomain))
+          .findFirst();
+    } catch (KubernetesClientException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Every pod labelled palisade.dev/proxy=injected, or those of {@code namespace}. */
+  List<Pod> injectedPods(String namespace) {
+    var pods = namespace == null ? client.pods().inAnyNamespace()
+        .withLabel(InjectionContract.PROXY_LABEL, InjectionContract.INJECTED)
+        : client.pods().inNamespace(namespace)
+            .withLabel(InjectionContract.PROXY_LABEL, InjectionContract.INJECTED);
+    return pods.list().getItems().stream()
+        .sorted(java.util.Comparator.comparing((Pod p) -> p.getMetadata().getNamespace())
+            .thenComparing(p -> p.getMetadata().getName()))
+        .toList();
+  }
+
+  ProxyView inspect(Pod pod) {
+    Workload workload = Workload.of(pod);
+    String version = pod.getMetadata().getAnnotations() == null ? null
+        : pod.getMetadata().getAnnotations().get(InjectionContract.PROXY_VERSION_ANNOTATION);
+    Boolean current = currentProxyVersion.map(v -> v.equals(version)).orElse(null);
+    Instant expiry = null;
+    String unreachable = null;
+    boolean running = pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase());
+    if (!running) {
+      unreachable = "the pod is not running";
+    } else {
+      try {
+        expiry = ProxyAdmin.certificateExpiry(ProxyAdmin.get(client, pod, "/metrics", timeout))
+            .orElse(null);
+      } catch (RuntimeException e) {
+        unreachable = e.getMessage();
+      }
+    }
+    Instant windowStart = null;
+    Instant windowEnd = null;
+    Boolean late = null;
+    if (expiry != null) {
+      Duration early = renewBefore != null ? renewBefore
+          : Duration.ofMillis((long) (lifetime.toMillis() * 0.6));
+      Duration latest = renewBefore != null ? renewBefore
+          : Duration.ofMillis((long) (lifetime.toMillis() * 0.4));
+      windowStart = expiry.minus(early);
+      windowEnd = expiry.minus(latest);
+      late = ProxyAdmin.pastRenewal(expiry, lifetime, renewBefore, clock.instant());
+    }
+    return new ProxyView(workload.key(), workload.identity(trustDomain).toString(),
+        InstallChecks.isReady(pod), proxyReady(pod), version, current, expiry, windowStart,
+        windowEnd, late, NOT_EXPOSED, unreachable);
+  }
+
+  private static boolean proxyReady(Pod pod) {
+    if (pod.getStatus() == null) {
+      return false;
+    }
+    List<ContainerStatus> statuses = Objects.requireNonNullElse(
+        pod.getStatus().getInitContainerStatuses(), List.of());
+    return statuses.stream().anyMatch(s -> InjectionContract.PROXY_CONTAINER.equals(s.getName())
+        && Boolean.TRUE.equals(s.getReady()));
+  }
+
+  Optional<String> currentProxyVersion() {
+    return currentProxyVersion;
+  }
+
+  String trustDomain() {
+    return trustDomain;
+  }
+
+  Installation installation() {
+    return installation;
+  }
+}

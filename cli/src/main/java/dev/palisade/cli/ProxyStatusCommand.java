@@ -1,0 +1,108 @@
+package dev.palisade.cli;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code palisade proxy-status}: every injected pod's proxy. */
+@Command(name = "proxy-status", mixinStandardHelpOptions = true,
+    description = {"Show every injected proxy: ready, version, certificate.",
+        "Every injected pod (label palisade.dev/proxy=injected): ready, proxy version "
+        + "against the one the operator injects now, certificate expiry and renewal (from "
+        + "the proxy's /metrics through the API server's pod proxy). The configuration "
+        + "version a proxy holds is not exposed by the proxy, so it is not compared "
+        + "(docs/cli.md). Exit status 1 if a proxy is not ready, outdated, or past its "
+        + "renewal point."})
+public final class ProxyStatusCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  KubeOptions kube;
+
+  @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE",
+      description = "Only pods of this namespace (default: every namespace).")
+  String namespace;
+
+  @Option(names = "--palisade-namespace", defaultValue = Installation.DEFAULT_NAMESPACE,
+      paramLabel = "NAMESPACE",
+      description = "The namespace Palisade is installed in (default: ${DEFAULT-VALUE}).")
+  String palisadeNamespace;
+
+  @Option(names = "--proxy-timeout", defaultValue = "5s", paramLabel = "DURATION",
+      description = "How long to wait for each proxy's /metrics (default: ${DEFAULT-VALUE}).")
+  String proxyTimeout;
+
+  @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "text|json",
+      description = "Output format (default: ${DEFAULT-VALUE}).")
+  OutputFormat output;
+
+  /** The answer of {@code -o json}. */
+  record Status(String operatorProxyVersion, List<ProxyInspector.ProxyView> proxies) {}
+
+  @Override
+  public Integer call() {
+    Status status;
+    try (KubernetesClient client = kube.client()) {
+      ProxyInspector inspector = new ProxyInspector(client,
+          new Installation(client, palisadeNamespace), Clock.systemUTC(),
+          dev.palisade.common.time.KubeDuration.parse(proxyTimeout));
+      List<ProxyInspector.ProxyView> views = new ArrayList<>();
+      inspector.injectedPods(namespace).forEach(pod -> views.add(inspector.inspect(pod)));
+      status = new Status(inspector.currentProxyVersion().orElse(null), views);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    out.print(output == OutputFormat.json ? Json.write(status) + "\n"
+        : text(status, Instant.now()));
+    out.flush();
+    boolean healthy = status.proxies().stream().allMatch(p -> p.ready() && p.proxyReady()
+        && !Boolean.FALSE.equals(p.versionCurrent()) && !Boolean.TRUE.equals(p.pastRenewal()));
+    return healthy ? 0 : Main.FAILED;
+  }
+
+  static String text(Status status, Instant now) {
+    if (status.proxies().isEmpty()) {
+      return "No injected pods.\n";
+    }
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"POD", "READY", "PROXY", "VERSION", "CERTIFICATE", "RENEWAL"});
+    for (ProxyInspector.ProxyView p : status.proxies()) {
+      rows.add(new String[] {
+          p.pod(),
+          p.ready() && p.proxyReady() ? "yes" : p.proxyReady() ? "pod not ready" : "no",
+          p.proxyVersion() == null ? "-" : p.proxyVersion(),
+          p.versionCurrent() == null ? "unknown" : p.versionCurrent() ? "current"
+              : "outdated (operator: " + status.operatorProxyVersion() + ")",
+          p.certificateExpiry() == null
+              ? (p.unreachable() != null ? "unreachable" : "none yet")
+              : "expires in " + InstallChecks.human(java.time.Duration.between(now,
+                  p.certificateExpiry())),
+          p.pastRenewal() == null ? "-" : p.pastRenewal() ? "LATE" : "in time"});
+    }
+    int[] widths = new int[rows.getFirst().length];
+    for (String[] row : rows) {
+      for (int i = 0; i < row.length; i++) {
+        widths[i] = Math.max(widths[i], row[i].length());
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    for (String[] row : rows) {
+      for (int i = 0; i < row.length; i++) {
+        out.append(i == row.length - 1 ? row[i] : String.format("%-" + (widths[i] + 2) + "s", row[i]));
+      }
+      out.append('\n');
+    }
+    out.append("Configuration versions: ").append(ProxyInspector.NOT_EXPOSED).append('\n');
+    return out.toString();
+  }
+}

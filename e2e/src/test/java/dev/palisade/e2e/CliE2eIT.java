@@ -1,0 +1,150 @@
+package dev.palisade.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.palisade.testing.RepoFiles;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged command line ({@code cli/target/palisade-cli}) as a kubectl plugin against the
+ * chart installed on the real node, with real proxies: {@code kubectl palisade check} all green
+ * (the proxies' certificates read through the API server's pod proxy), {@code identity},
+ * {@code proxy-status} and {@code policy explain} on the mesh of {@link MeshFixture}.
+ */
+class CliE2eIT {
+
+  private static final String NS = "e2e-cli";
+  private static MeshFixture mesh;
+
+  @BeforeAll
+  static void meshedApplication() {
+    PalisadeRelease.ensureInstalled();
+    mesh = MeshFixture.create(NS);
+  }
+
+  @AfterAll
+  static void removeIt() {
+    if (mesh != null) {
+      mesh.close();
+    }
+  }
+
+  @Test
+  void kubectlPalisadeCheckPassesOnTheInstalledChart() throws Exception {
+    Run run = kubectlPalisade("check", "-o", "json");
+    assertThat(run.status()).as(run.toString()).isZero();
+    for (JsonNode check : run.json().path("checks")) {
+      assertThat(check.path("status").asText()).as(check.toString()).isIn("ok", "skip");
+    }
+    assertThat(check(run, "injection").path("status").asText()).isEqualTo("ok");
+    assertThat(check(run, "proxy-certificates").path("status").asText()).isEqualTo("ok");
+  }
+
+  @Test
+  void identityShowsWhatTheServersProxyServes() throws Exception {
+    Pod server = mesh.pod(NS, "server");
+    Run run = palisade("identity", NS + "/" + server.getMetadata().getName(), "-o", "json");
+    assertThat(run.status()).as(run.toString()).isZero();
+    assertThat(run.json().path("spiffeId").asText())
+        .isEqualTo("spiffe://cluster.local/ns/" + NS + "/sa/server");
+    Instant notAfter = Instant.parse(run.json().path("notAfter").asText());
+    assertThat(notAfter).isBetween(Instant.now().plus(Duration.ofHours(10)),
+        Instant.now().plus(Duration.ofHours(25)));
+    assertThat(run.json().path("pastRenewal").asBoolean()).isFalse();
+  }
+
+  @Test
+  void proxyStatusListsTheThreeMeshedPodsReadyAndCurrent() throws Exception {
+    Run run = palisade("proxy-status", "-n", NS, "-o", "json");
+    assertThat(run.status()).as(run.toString()).isZero();
+    JsonNode proxies = run.json().path("proxies");
+    assertThat(proxies).hasSize(3);
+    for (JsonNode proxy : proxies) {
+      assertThat(proxy.path("ready").asBoolean()).as(proxy.toString()).isTrue();
+      assertThat(proxy.path("proxyReady").asBoolean()).as(proxy.toString()).isTrue();
+      assertThat(proxy.path("versionCurrent").asBoolean()).as(proxy.toString()).isTrue();
+      assertThat(proxy.has("certificateExpiry")).as(proxy.toString()).isTrue();
+    }
+  }
+
+  @Test
+  void policyExplainNamesTheAccessPolicyAndTheStrictMeshPolicy() throws Exception {
+    String server = mesh.pod(NS, "server").getMetadata().getName();
+    Run allowed = palisade("policy", "explain", "--from",
+        NS + "/" + mesh.pod(NS, "client").getMetadata().getName(), "--to",
+        NS + "/" + server + ":8080", "-o", "json");
+    assertThat(allowed.status()).as(allowed.toString()).isZero();
+    assertThat(allowed.json().path("decidedBy").asText()).isEqualTo(NS + "/server-callers");
+    assertThat(allowed.json().path("mtlsMode").asText()).isEqualTo("STRICT");
+    assertThat(allowed.json().path("modeDecidedBy").asText()).isEqualTo(NS + "/server-strict");
+
+    Run refused = palisade("policy", "explain", "--from",
+        NS + "/" + mesh.pod(NS, "intruder").getMetadata().getName(), "--to",
+        NS + "/" + server + ":8080");
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(1);
+    assertThat(refused.out()).startsWith("DENY");
+  }
+
+  private static JsonNode check(Run run, String name) throws IOException {
+    for (JsonNode check : run.json().path("checks")) {
+      if (check.path("check").asText().equals(name)) {
+        return check;
+      }
+    }
+    throw new AssertionError("no check " + name + ": " + run);
+  }
+
+  record Run(int status, String out, String err) {
+    JsonNode json() throws IOException {
+      return new ObjectMapper().readTree(out);
+    }
+  }
+
+  private static Path bin() {
+    return RepoFiles.resolve("cli/target/palisade-cli/bin");
+  }
+
+  /** {@code kubectl palisade ARGS}: kubectl finds bin/kubectl-palisade on PATH. */
+  private static Run kubectlPalisade(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getenv("PALISADE_KUBE_BIN"), "kubectl").toString(), "palisade"));
+    command.addAll(List.of(args));
+    command.addAll(List.of("--kubeconfig", System.getenv("PALISADE_E2E_KUBECONFIG")));
+    return run(command);
+  }
+
+  private static Run palisade(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(bin().resolve("palisade").toString()));
+    command.addAll(List.of(args));
+    command.addAll(List.of("--kubeconfig", System.getenv("PALISADE_E2E_KUBECONFIG")));
+    return run(command);
+  }
+
+  private static Run run(List<String> command) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put("PATH", bin() + ":" + System.getenv("PATH"));
+    builder.environment().put("PALISADE_JAVA",
+        Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    Path err = java.nio.file.Files.createTempFile("palisade", ".err");
+    builder.redirectError(err.toFile());
+    Process process = builder.start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("palisade exited").isTrue();
+    String stderr = java.nio.file.Files.readString(err);
+    java.nio.file.Files.delete(err);
+    return new Run(process.exitValue(), out, stderr);
+  }
+}
