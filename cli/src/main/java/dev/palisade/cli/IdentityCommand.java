@@ -78,7 +78,7 @@ public final class IdentityCommand implements Callable<Integer> {
       var status = td.map(t -> t.getStatus()).orElse(null);
       identity = new Identity(view.pod(), view.spiffeId(), view.certificateExpiry(),
           view.certificateExpiry() == null ? null
-              : InstallChecks.human(Duration.between(Instant.now(), view.certificateExpiry())),
+              : HumanDuration.of(Duration.between(Instant.now(), view.certificateExpiry())),
           view.renewalWindowStart(), view.renewalWindowEnd(), view.pastRenewal(),
           status == null ? null : status.bundleVersion,
           status == null ? null : status.bundleRoots,

@@ -1,5 +1,6 @@
 package dev.palisade.cli;
 
+import dev.palisade.common.sidecar.SidecarContract;
 import dev.palisade.api.v1alpha1.TrustDomain;
 import dev.palisade.common.time.KubeDuration;
 import dev.palisade.operator.injection.InjectionContract;
@@ -135,7 +136,7 @@ final class ProxyInspector {
       late = ProxyAdmin.pastRenewal(expiry, lifetime, renewBefore, clock.instant());
     }
     return new ProxyView(workload.key(), workload.identity(trustDomain).toString(),
-        InstallChecks.isReady(pod), proxyReady(pod), version, current, expiry, windowStart,
+        OperatorChecks.isReady(pod), proxyReady(pod), version, current, expiry, windowStart,
         windowEnd, late, NOT_EXPOSED, unreachable);
   }
 
@@ -145,7 +146,7 @@ final class ProxyInspector {
     }
     List<ContainerStatus> statuses = Objects.requireNonNullElse(
         pod.getStatus().getInitContainerStatuses(), List.of());
-    return statuses.stream().anyMatch(s -> InjectionContract.PROXY_CONTAINER.equals(s.getName())
+    return statuses.stream().anyMatch(s -> SidecarContract.PROXY_CONTAINER.equals(s.getName())
         && Boolean.TRUE.equals(s.getReady()));
   }
 

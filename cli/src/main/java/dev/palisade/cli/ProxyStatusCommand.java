@@ -85,7 +85,7 @@ public final class ProxyStatusCommand implements Callable<Integer> {
               : "outdated (operator: " + status.operatorProxyVersion() + ")",
           p.certificateExpiry() == null
               ? (p.unreachable() != null ? "unreachable" : "none yet")
-              : "expires in " + InstallChecks.human(java.time.Duration.between(now,
+              : "expires in " + HumanDuration.of(java.time.Duration.between(now,
                   p.certificateExpiry())),
           p.pastRenewal() == null ? "-" : p.pastRenewal() ? "LATE" : "in time"});
     }

@@ -359,7 +359,7 @@ class CheckIT {
       assertThat(run.check("crd " + name).path("hint").asText())
           .contains("helm installs CRDs only on first install");
     } finally {
-      try (InputStream in = InstallChecks.class.getResourceAsStream(
+      try (InputStream in = CrdChecks.class.getResourceAsStream(
           "crds/workloadcertificates.palisade.dev-v1.yml")) {
         admin.load(in).forceConflicts().serverSideApply();
       }

@@ -29,10 +29,10 @@ class CheckLogicTest {
 
   @Test
   void theShippedCrdsAreTheChartsAndCompareEqualToThemselves() {
-    for (String file : InstallChecks.CRD_FILES) {
-      JsonNode crd = InstallChecks.shippedCrd(file);
+    for (String file : CrdChecks.CRD_FILES) {
+      JsonNode crd = CrdChecks.shippedCrd(file);
       assertThat(crd.path("kind").asText()).isEqualTo("CustomResourceDefinition");
-      assertThat(InstallChecks.schemaDifference(crd.path("spec"), crd.path("spec"))).isEmpty();
+      assertThat(CrdChecks.schemaDifference(crd.path("spec"), crd.path("spec"))).isEmpty();
     }
   }
 
@@ -47,17 +47,17 @@ class CheckLogicTest {
             schema: {openAPIV3Schema: {properties: {spec: {properties: {port: {maximum: 65535}}}}}}
         """);
     JsonNode sameNumber = yaml.readTree(chart.toString().replace("65535", "65535.0"));
-    assertThat(InstallChecks.schemaDifference(chart, sameNumber)).isEmpty();
+    assertThat(CrdChecks.schemaDifference(chart, sameNumber)).isEmpty();
     JsonNode other = yaml.readTree(chart.toString().replace("65535", "1024"));
-    assertThat(InstallChecks.schemaDifference(chart, other)).contains("version v1alpha1 has"
+    assertThat(CrdChecks.schemaDifference(chart, other)).contains("version v1alpha1 has"
         + " another schema (an older or newer release's; first difference at"
         + " /openAPIV3Schema/properties/spec/properties/port/maximum)");
     JsonNode notServed = yaml.readTree(chart.toString().replace("\"served\":true",
         "\"served\":false"));
-    assertThat(InstallChecks.schemaDifference(chart, notServed))
+    assertThat(CrdChecks.schemaDifference(chart, notServed))
         .contains("version v1alpha1 served=false");
     JsonNode v1 = yaml.readTree(chart.toString().replace("v1alpha1", "v1"));
-    assertThat(InstallChecks.schemaDifference(chart, v1))
+    assertThat(CrdChecks.schemaDifference(chart, v1))
         .contains("versions [v1], expected [v1alpha1]");
   }
 
@@ -131,8 +131,8 @@ class CheckLogicTest {
 
   @Test
   void durationsForPeople() {
-    assertThat(InstallChecks.human(Duration.ofDays(3).plusHours(4))).isEqualTo("3d4h");
-    assertThat(InstallChecks.human(Duration.ofMinutes(90))).isEqualTo("1h30m");
-    assertThat(InstallChecks.human(Duration.ofSeconds(-90))).isEqualTo("the past (1m30s ago)");
+    assertThat(HumanDuration.of(Duration.ofDays(3).plusHours(4))).isEqualTo("3d4h");
+    assertThat(HumanDuration.of(Duration.ofMinutes(90))).isEqualTo("1h30m");
+    assertThat(HumanDuration.of(Duration.ofSeconds(-90))).isEqualTo("the past (1m30s ago)");
   }
 }

@@ -1,4 +1,4 @@
-package dev.palisade.e2e;
+package dev.palisade.e2e.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
