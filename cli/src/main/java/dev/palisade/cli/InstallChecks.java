@@ -59,9 +59,8 @@ final class InstallChecks {
 
   private List<Namespace> labelledNamespaces() {
     // Terminating namespaces accept no new pods and lose their ConfigMaps: not checked.
-    return client.namespaces().withLabel(InjectionContract.NAMESPACE_LABEL,
-        InjectionContract.ENABLED).list().getItems().stream()
+    return client.namespaces().withLabelIn(InjectionContract.NAMESPACE_LABEL,
+        InjectionContract.ENABLED, InjectionContract.ENFORCED).list().getItems().stream()
         .filter(n -> n.getMetadata().getDeletionTimestamp() == null).toList();
   }
-
 }

@@ -73,10 +73,11 @@ public final class OperatorServers implements AutoCloseable {
     workers = new BoundedWorkers("signing", SIGNING_THREADS, SIGNING_QUEUE);
     injection = PodInjectionWebhook.forCluster(client, config.injection(), registry, clock);
     configService = ConfigService.start(client, watches.pods(), ca, config.namespace(), registry);
-    https = configService.routes(HttpServer.https("https", serving)
+    HttpServer.Builder server = HttpServer.https("https", serving)
         .route("POST", CertificatesEndpoint.PATH,
-            CertificatesEndpoint.forCluster(client, ca, workers, metrics))
-        .route("POST", PodInjectionWebhook.PATH, injection))
+            CertificatesEndpoint.forCluster(client, ca, workers, metrics));
+    PodInjectionWebhook.PATHS.forEach(path -> server.route("POST", path, injection));
+    https = configService.routes(server)
         .bind(new InetSocketAddress(config.httpsPort()));
     admin = AdminServer.bind(new InetSocketAddress(config.adminPort()), registry,
         new ReadinessChecks()

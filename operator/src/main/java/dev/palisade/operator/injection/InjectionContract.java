@@ -8,9 +8,18 @@ package dev.palisade.operator.injection;
  */
 public final class InjectionContract {
 
-  /** Namespace label; {@value #ENABLED} opts every pod of the namespace in. */
+  /**
+   * Namespace label; {@value #ENABLED} opts every pod of the namespace in, {@value #ENFORCED}
+   * also takes away every way out (no opt-out, no exclusions: {@link EnforcedNamespace}).
+   */
   public static final String NAMESPACE_LABEL = "palisade.dev/inject";
   public static final String ENABLED = "enabled";
+  public static final String ENFORCED = "enforced";
+
+  /** Whether a namespace label value asks for the proxy in every pod. */
+  public static boolean meshed(String namespaceLabel) {
+    return ENABLED.equals(namespaceLabel) || ENFORCED.equals(namespaceLabel);
+  }
 
   /** Pod annotation: {@code "true"} opts a pod in anywhere, {@code "false"} opts it out. */
   public static final String INJECT_ANNOTATION = "palisade.dev/inject";

@@ -43,7 +43,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class PodInjectionWebhook implements RequestHandler, AutoCloseable {
 
+  /**
+   * Before 0.2 both webhooks called this; the namespace's label is then read from a cache that
+   * may lag behind a label just set. Kept for configurations of older charts.
+   */
   public static final String PATH = "/mutate-pods";
+  /**
+   * The webhooks of the current chart each call a path of their own, so the webhook knows the
+   * namespace's label from the namespaceSelector the API server matched, never from a cache.
+   */
+  public static final String ENABLED_PATH = PATH + "/" + InjectionContract.ENABLED;
+  public static final String ENFORCED_PATH = PATH + "/" + InjectionContract.ENFORCED;
+  /** The opt-in webhook: its selector leaves out namespaces labelled enabled or enforced. */
+  public static final String ANNOTATED_PATH = PATH + "/annotated";
+  public static final List<String> PATHS = List.of(PATH, ENABLED_PATH, ENFORCED_PATH,
+      ANNOTATED_PATH);
   /** The {@code webhook} label of this webhook's metrics. */
   public static final String METRICS_NAME = "inject";
 
@@ -144,7 +158,7 @@ public final class PodInjectionWebhook implements RequestHandler, AutoCloseable 
         return answer(AdmissionReviews.allow(review.uid(), null, List.of()));
       }
       InjectionDecision decision =
-          injector.decide(review.pod(), namespaceLabels.apply(review.namespace()));
+          injector.decide(review.pod(), namespaceLabelsFor(request.path(), review.namespace()));
       return switch (decision) {
         case Inject inject -> {
           JsonNode patch = AdmissionReviews.patch(review.pod(), inject.pod());
@@ -181,6 +195,16 @@ public final class PodInjectionWebhook implements RequestHandler, AutoCloseable 
       metrics.answered(result.label());
       metrics.duration().record(System.nanoTime() - arrived, TimeUnit.NANOSECONDS);
     }
+  }
+
+  /** What the API server's match says of the namespace, or (legacy path) the cache. */
+  private Map<String, String> namespaceLabelsFor(String path, String namespace) {
+    return switch (path) {
+      case ENABLED_PATH -> Map.of(InjectionContract.NAMESPACE_LABEL, InjectionContract.ENABLED);
+      case ENFORCED_PATH -> Map.of(InjectionContract.NAMESPACE_LABEL, InjectionContract.ENFORCED);
+      case ANNOTATED_PATH -> Map.of();
+      default -> namespaceLabels.apply(namespace);
+    };
   }
 
   private static Response answer(Object review) {

@@ -54,10 +54,14 @@ public final class PodInjector {
   }
 
   public InjectionDecision decide(Pod pod, Map<String, String> namespaceLabels) {
+    String namespaceLabel = namespaceLabels.get(InjectionContract.NAMESPACE_LABEL);
+    if (InjectionContract.ENFORCED.equals(namespaceLabel)) {
+      return decideEnforced(pod);
+    }
     String asked = annotations(pod).get(InjectionContract.INJECT_ANNOTATION);
     boolean explicit;
     if (asked == null) {
-      if (!InjectionContract.ENABLED.equals(namespaceLabels.get(InjectionContract.NAMESPACE_LABEL))) {
+      if (!InjectionContract.ENABLED.equals(namespaceLabel)) {
         return new Skip(SkipReason.NOT_SELECTED, "neither the namespace (label "
             + InjectionContract.NAMESPACE_LABEL + "=enabled) nor the pod (annotation "
             + InjectionContract.INJECT_ANNOTATION + ": \"true\") asks for a proxy");
@@ -87,6 +91,29 @@ public final class PodInjector {
       return new Refuse(e.getMessage());
     }
     return new Inject(withProxy(pod, options));
+  }
+
+  /** In an enforced namespace every pod gets the proxy, or is refused: never skipped. */
+  private InjectionDecision decideEnforced(Pod pod) {
+    Optional<String> violation = EnforcedNamespace.violation(pod);
+    if (violation.isPresent()) {
+      return new Refuse(violation.get());
+    }
+    String asked = annotations(pod).get(InjectionContract.INJECT_ANNOTATION);
+    if (asked != null && !asked.equals("true")) {
+      return new Refuse("annotation " + InjectionContract.INJECT_ANNOTATION + ": \"" + asked
+          + "\": must be \"true\" or absent in a namespace that enforces the mesh");
+    }
+    Optional<Skip> obstacle = obstacle(pod);
+    if (obstacle.isPresent()) {
+      return new Refuse("the namespace enforces the mesh, but the proxy cannot be injected: "
+          + obstacle.get().message());
+    }
+    try {
+      return new Inject(withProxy(pod, ProxyOptions.from(annotations(pod), settings)));
+    } catch (InvalidAnnotationException e) {
+      return new Refuse(e.getMessage());
+    }
   }
 
   /** What makes injection impossible for this pod, if anything. */

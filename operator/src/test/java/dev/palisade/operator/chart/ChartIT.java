@@ -223,8 +223,11 @@ class ChartIT {
         .isEqualTo(name(only(objects, "ValidatingAdmissionPolicy")));
     if (!set.deploysOperator()) {
       assertThat(ofKind(objects, "Deployment")).isEmpty();
-      assertThat(only(objects, "MutatingWebhookConfiguration").at("/webhooks/0/clientConfig/url")
-          .asText()).isEqualTo("https://localhost:18443/mutate-pods");
+      JsonNode webhooks = only(objects, "MutatingWebhookConfiguration").path("webhooks");
+      assertThat(webhooks.findValuesAsText("url")).as("webhook.url, a path per webhook")
+          .containsExactly("https://localhost:18443/mutate-pods/enabled",
+              "https://localhost:18443/mutate-pods/enforced",
+              "https://localhost:18443/mutate-pods/annotated");
       return;
     }
     JsonNode deployment = only(objects, "Deployment");

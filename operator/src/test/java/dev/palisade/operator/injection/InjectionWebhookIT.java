@@ -287,6 +287,50 @@ class InjectionWebhookIT {
   }
 
   @Test
+  void aNamespaceLabelledJustNowGetsTheProxyInItsFirstPod() {
+    // The webhook knows the label from the selector the API server matched, not from a cache.
+    namespace("inject-it-fresh", "main", true);
+    Pod created = admin.pods().inNamespace("inject-it-fresh").resource(pod("first").build())
+        .create();
+    assertThat(hasProxy(created)).isTrue();
+  }
+
+  @Test
+  void anEnforcedNamespaceInjectsEveryPodAndRefusesEveryWayAround() {
+    String ns = "inject-it-enforced";
+    namespace(ns, "main", "enforced");
+    assertThat(hasProxy(admin.pods().inNamespace(ns).resource(pod("plain").build()).create()))
+        .isTrue();
+
+    assertRefusedByEnforced(ns, pod("opt-out").editMetadata()
+        .addToAnnotations("palisade.dev/inject", "false").endMetadata().build(),
+        "annotation palisade.dev/inject: \"false\" is not honoured: its namespace enforces the mesh");
+    assertRefusedByEnforced(ns, pod("exclusion").editMetadata()
+        .addToAnnotations("palisade.dev/exclude-outbound-ports", "5432").endMetadata().build(),
+        "annotation palisade.dev/exclude-outbound-ports is not honoured");
+    assertRefusedByEnforced(ns, pod("thief").editSpec()
+        .addNewVolume().withName("palisade-identity").withNewEmptyDir().endEmptyDir().endVolume()
+        .editFirstContainer().addNewVolumeMount().withName("palisade-identity")
+        .withMountPath("/stolen").endVolumeMount().endContainer().endSpec().build(),
+        "container app mounts Palisade's volume palisade-identity");
+    assertRefusedByEnforced(ns, pod("impostor").editSpec()
+        .addNewVolume().withName("code").withNewEmptyDir().endEmptyDir().endVolume()
+        .addNewInitContainer().withName("palisade-proxy").withImage("registry.invalid/x:1")
+        .addNewVolumeMount().withName("code").withMountPath("/opt/palisade").endVolumeMount()
+        .endInitContainer().endSpec().build(),
+        "container palisade-proxy is Palisade's, but comes with a volume mount at /opt/palisade");
+  }
+
+  private static void assertRefusedByEnforced(String namespace, Pod pod, String message) {
+    assertThatThrownBy(() -> admin.pods().inNamespace(namespace).resource(pod).create())
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+          assertThat(e.getCode()).isEqualTo(400);
+          assertThat(e.getMessage()).contains("admission webhook \"enforced.inject.palisade.dev\""
+              + " denied the request: " + message);
+        });
+  }
+
+  @Test
   void aMalformedAnnotationIsRefusedWithItsMessage() {
     assertThatThrownBy(() -> admin.pods().inNamespace(LABELLED_NS).resource(pod("typo")
         .editMetadata().addToAnnotations("palisade.dev/exclude-outbound-cidrs", "10.0.0.1/24")
@@ -389,10 +433,14 @@ class InjectionWebhookIT {
 
   /** A namespace this class's webhook configurations see, with the ServiceAccounts pods use. */
   private static void namespace(String name, String webhooks, boolean injectionEnabled) {
+    namespace(name, webhooks, injectionEnabled ? "enabled" : null);
+  }
+
+  private static void namespace(String name, String webhooks, String injectLabel) {
     NamespaceBuilder namespace = new NamespaceBuilder().withNewMetadata().withName(name)
         .addToLabels(WebhookConfigurations.TEST_LABEL, webhooks).endMetadata();
-    if (injectionEnabled) {
-      namespace.editMetadata().addToLabels("palisade.dev/inject", "enabled").endMetadata();
+    if (injectLabel != null) {
+      namespace.editMetadata().addToLabels("palisade.dev/inject", injectLabel).endMetadata();
     }
     admin.namespaces().resource(namespace.build()).createOr(existing -> existing.update());
     // No controller-manager: the ServiceAccount admission plugin wants them to exist.

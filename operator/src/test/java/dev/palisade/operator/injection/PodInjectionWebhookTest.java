@@ -178,8 +178,45 @@ class PodInjectionWebhookTest {
   }
 
   private Response call(String body) throws Exception {
-    return webhook.handle(new Request("POST", PodInjectionWebhook.PATH, new DefaultHttpHeaders(),
+    return call(PodInjectionWebhook.PATH, body);
+  }
+
+  private Response call(String path, String body) throws Exception {
+    return webhook.handle(new Request("POST", path, new DefaultHttpHeaders(),
         body.getBytes(StandardCharsets.UTF_8), null)).toCompletableFuture().get();
+  }
+
+  @Test
+  void eachWebhooksPathSaysWhatTheNamespacesLabelIsSoAStaleCacheDoesNotMatter()
+      throws Exception {
+    // "fresh" was labelled a moment ago: the namespace cache (the function above) does not know.
+    JsonNode pod = Json.MAPPER.valueToTree(
+        PodInjectorGoldenTest.read(DIR.resolve("in-not-selected.yaml")).pod());
+    String review = review("CREATE", "fresh", pod, false);
+
+    JsonNode legacy = Json.MAPPER.readTree(call(PodInjectionWebhook.PATH, review).body())
+        .path("response");
+    JsonNode enabled = Json.MAPPER.readTree(call(PodInjectionWebhook.ENABLED_PATH, review).body())
+        .path("response");
+    JsonNode annotated = Json.MAPPER.readTree(
+        call(PodInjectionWebhook.ANNOTATED_PATH, review).body()).path("response");
+
+    assertThat(legacy.has("patch")).as("the old path believed the stale cache").isFalse();
+    assertThat(enabled.path("patchType").asText()).isEqualTo("JSONPatch");
+    assertThat(annotated.has("patch")).as("no annotation, no label: no proxy").isFalse();
+  }
+
+  @Test
+  void theEnforcedPathRefusesAnOptOut() throws Exception {
+    Pod optOut = PodInjectorGoldenTest.read(DIR.resolve("in-not-selected.yaml")).pod();
+    optOut.getMetadata().setAnnotations(Map.of("palisade.dev/inject", "false"));
+
+    JsonNode response = Json.MAPPER.readTree(call(PodInjectionWebhook.ENFORCED_PATH,
+        review("CREATE", "fresh", Json.MAPPER.valueToTree(optOut), false)).body()).path("response");
+
+    assertThat(response.path("allowed").asBoolean()).isFalse();
+    assertThat(response.path("status").path("message").asText())
+        .contains("is not honoured: its namespace enforces the mesh");
   }
 
   private String scrape() {

@@ -65,8 +65,7 @@ public class TrustBundleReconciler implements Reconciler<Namespace> {
 
   private boolean wantsBundle(Namespace namespace) {
     return operatorNamespace.equals(namespace.getMetadata().getName())
-        || InjectionContract.ENABLED.equals(
-            labels(namespace).get(InjectionContract.NAMESPACE_LABEL))
+        || InjectionContract.meshed(labels(namespace).get(InjectionContract.NAMESPACE_LABEL))
         || pods.anyIn(namespace.getMetadata().getName(), Workload::injected);
   }
 
