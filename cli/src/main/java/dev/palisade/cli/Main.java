@@ -40,7 +40,20 @@ public final class Main implements Runnable {
     return commandLine;
   }
 
-  private static String message(Throwable e) {
+  /** The message and those of its causes: fabric8's own ("An error has occurred.") says little. */
+  static String message(Throwable e) {
+    StringBuilder text = new StringBuilder(describe(e));
+    for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause();
+        cause = cause.getCause()) {
+      String more = describe(cause);
+      if (!text.toString().contains(more)) {
+        text.append(": ").append(more);
+      }
+    }
+    return text.toString();
+  }
+
+  private static String describe(Throwable e) {
     String message = e.getMessage();
     return message == null || message.isBlank() ? e.toString() : message;
   }
