@@ -132,7 +132,7 @@ class CheckIT {
         .contains("[ok]   operator-rbac: system:serviceaccount:palisade-system:palisade-operator"
             + " holds all")
         .contains("[ok]   trustdomain check-it: Ready; root until")
-        .contains("[ok]   webhook: 2 webhook(s); each caBundle holds the root of check.it")
+        .contains("[ok]   webhook: 3 webhook(s); each caBundle holds the root of check.it")
         .contains("[ok]   injection: a dry-run pod in namespace " + APP_NS
             + " came back with palisade-proxy")
         .contains("[ok]   trust-bundles: present in all")
