@@ -1,6 +1,7 @@
 package dev.palisade.operator;
 
 import dev.palisade.common.time.KubeDuration;
+import dev.palisade.operator.ca.CertificateLimits;
 import dev.palisade.operator.injection.InjectionSettings;
 import dev.palisade.operator.reconciler.webhook.WebhookCaBundleReconciler;
 import java.time.Duration;
@@ -31,10 +32,14 @@ import java.util.Map;
  * @param adminPort {@code PALISADE_ADMIN_PORT} (default 9090): /metrics, /healthz, /readyz
  * @param injection {@code PALISADE_SIDECAR_*}, {@code PALISADE_PROXY_*},
  *     {@code PALISADE_OPERATOR_ENDPOINT}: what /mutate-pods injects (see {@link InjectionSettings})
+ * @param certificateLimits {@code PALISADE_MIN_CERTIFICATE_LIFETIME},
+ *     {@code PALISADE_MIN_RENEW_BEFORE}, {@code PALISADE_MIN_RENEWAL_INTERVAL} (see
+ *     {@link CertificateLimits})
  */
 public record OperatorConfig(String namespace, String serviceAccount, String serviceName,
     String webhookConfiguration, String leaseName, String trustDomain, Duration bundlePropagation,
-    boolean leaderElection, int httpsPort, int adminPort, InjectionSettings injection) {
+    boolean leaderElection, int httpsPort, int adminPort, InjectionSettings injection,
+    CertificateLimits certificateLimits) {
 
   /** The settings with injection's defaults and the names of release {@code palisade}. */
   public OperatorConfig(String namespace, String serviceAccount, String serviceName,
@@ -43,7 +48,8 @@ public record OperatorConfig(String namespace, String serviceAccount, String ser
     this(namespace, serviceAccount, serviceName, WebhookCaBundleReconciler.DEFAULT_CONFIGURATION,
         PalisadeOperator.Settings.DEFAULT_LEASE_NAME, trustDomain, bundlePropagation,
         leaderElection, httpsPort, adminPort,
-        InjectionSettings.fromEnvironment(Map.of(), namespace, serviceName, trustDomain));
+        InjectionSettings.fromEnvironment(Map.of(), namespace, serviceName, trustDomain),
+        CertificateLimits.DEFAULTS);
   }
 
   public static OperatorConfig fromEnvironment(Map<String, String> env) {
@@ -62,13 +68,14 @@ public record OperatorConfig(String namespace, String serviceAccount, String ser
         Boolean.parseBoolean(env.getOrDefault("PALISADE_LEADER_ELECTION", "true")),
         Integer.parseInt(env.getOrDefault("PALISADE_HTTPS_PORT", "8443")),
         Integer.parseInt(env.getOrDefault("PALISADE_ADMIN_PORT", "9090")),
-        InjectionSettings.fromEnvironment(env, namespace, serviceName, trustDomain));
+        InjectionSettings.fromEnvironment(env, namespace, serviceName, trustDomain),
+        CertificateLimits.fromEnvironment(env));
   }
 
   /** What the reconcilers need of these settings. */
   public PalisadeOperator.Settings operatorSettings() {
     return new PalisadeOperator.Settings(namespace, bundlePropagation, leaderElection, trustDomain,
-        webhookConfiguration, leaseName);
+        webhookConfiguration, leaseName, certificateLimits);
   }
 
   /** The names clients dial the operator by: its Service's, and localhost for local runs. */

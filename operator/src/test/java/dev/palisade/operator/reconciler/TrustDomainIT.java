@@ -139,6 +139,52 @@ class TrustDomainIT {
         .as("the good trust domain is unaffected").isEqualTo(ready.getStatus().root.fingerprint);
   }
 
+  /** Before, the registry signed with whichever of the two CAs it listed first. */
+  @Test
+  void aSecondTrustDomainClaimingTheSameTrustDomainIsRefused() {
+    apply(generated("first-claim-it", "claimed.it"));
+    String firstRoot = awaitReady("first-claim-it").getStatus().root.fingerprint;
+    apply(generated("second-claim-it", "claimed.it"));
+
+    assertNotReady("second-claim-it", "DuplicateTrustDomain", "first-claim-it");
+    assertThat(admin.secrets().inNamespace(OPERATOR_NS).withName("palisade-ca-second-claim-it")
+        .get()).as("no second CA").isNull();
+    assertThat(awaitReady("first-claim-it").getStatus().root.fingerprint).isEqualTo(firstRoot);
+  }
+
+  /** The CA's floor (an operator setting; 10s in the ITs, 1h by default) holds for TrustDomains. */
+  @Test
+  void aWorkloadLifetimeBelowTheCasMinimumIsRefused() {
+    TrustDomain td = generated("too-short-it", "too-short.it");
+    td.getSpec().workloadCertificates = new TrustDomainSpec.WorkloadCertificates();
+    td.getSpec().workloadCertificates.lifetime = "5s";
+    apply(td);
+
+    assertNotReady("too-short-it", "LifetimeTooShort", "minimum of 10s");
+  }
+
+  /** Before, a lifetime past the issuer's expiry was cut to it while the status said nothing. */
+  @Test
+  void aWorkloadLifetimeCutAtTheIssuersExpiryIsReported() {
+    TrustDomain td = generated("cut-it", "cut.it");
+    td.getSpec().workloadCertificates = new TrustDomainSpec.WorkloadCertificates();
+    td.getSpec().workloadCertificates.lifetime = "87600h";
+    apply(td);
+
+    await("LifetimeShortened").atMost(WAIT).untilAsserted(() -> assertThat(
+        get("cut-it").getStatus().conditions).anySatisfy(c -> {
+          assertThat(c.getType()).isEqualTo("LifetimeShortened");
+          assertThat(c.getStatus()).isEqualTo("True");
+          assertThat(c.getMessage()).contains("87600h").contains("issuer's expiry");
+        }));
+    await("event").atMost(WAIT).untilAsserted(() -> assertThat(
+        admin.v1().events().inNamespace("default").list().getItems()).anySatisfy(e -> {
+          assertThat(e.getInvolvedObject().getName()).isEqualTo("cut-it");
+          assertThat(e.getReason()).isEqualTo("LifetimeShortened");
+          assertThat(e.getType()).isEqualTo("Warning");
+        }));
+  }
+
   @Test
   void rootRotationKeepsBothRootsInTheBundleUntilLeavesHaveMoved() {
     Openssl openssl = new Openssl();

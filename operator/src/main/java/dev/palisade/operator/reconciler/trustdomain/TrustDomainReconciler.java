@@ -7,6 +7,10 @@ import dev.palisade.operator.ca.CaSecrets;
 import dev.palisade.operator.ca.CaSettings;
 import dev.palisade.operator.ca.CaSourceException;
 import dev.palisade.operator.ca.CaState;
+import dev.palisade.operator.ca.CertificateLimits;
+import dev.palisade.operator.ca.LifetimeRules;
+import dev.palisade.common.time.KubeDuration;
+import dev.palisade.operator.kube.Conditions;
 import dev.palisade.operator.ca.RotationPlanner;
 import dev.palisade.operator.ca.TrustDomainSettings;
 import dev.palisade.operator.kube.EventRecorder;
@@ -49,12 +53,19 @@ public class TrustDomainReconciler implements Reconciler<TrustDomain> {
   private final Clock clock;
   private final Duration bundlePropagation;
   private final TrustDomainStatusFactory statuses;
+  private final CertificateLimits limits;
 
   public TrustDomainReconciler(String operatorNamespace, Clock clock, Duration bundlePropagation) {
+    this(operatorNamespace, clock, bundlePropagation, CertificateLimits.DEFAULTS);
+  }
+
+  public TrustDomainReconciler(String operatorNamespace, Clock clock, Duration bundlePropagation,
+      CertificateLimits limits) {
     this.namespace = operatorNamespace;
     this.clock = clock;
     this.bundlePropagation = bundlePropagation;
     this.statuses = new TrustDomainStatusFactory(clock);
+    this.limits = limits;
   }
 
   @Override
@@ -65,6 +76,18 @@ public class TrustDomainReconciler implements Reconciler<TrustDomain> {
     String name = trustDomain.getMetadata().getName();
     TrustDomainStatus previous = Optional.ofNullable(trustDomain.getStatus()).orElseGet(TrustDomainStatus::new);
 
+    Optional<TrustDomain> older = TrustDomainClaims.olderClaim(trustDomain,
+        context.getPrimaryCache().list().toList());
+    if (older.isPresent()) {
+      String message = "trust domain " + trustDomain.getSpec().trustDomain + " is already served"
+          + " by TrustDomain " + older.get().getMetadata().getName() + " (created first); delete"
+          + " this one or give it another spec.trustDomain";
+      if (!isNotReadyFor(previous, "DuplicateTrustDomain")) {
+        events.warning(trustDomain, "DuplicateTrustDomain", message);
+      }
+      return failed(trustDomain, previous, "DuplicateTrustDomain", message);
+    }
+
     CaSettings settings;
     try {
       settings = TrustDomainSettings.from(trustDomain.getSpec(), secretName ->
@@ -73,6 +96,15 @@ public class TrustDomainReconciler implements Reconciler<TrustDomain> {
     } catch (CaSourceException e) {
       events.warning(trustDomain, e.reason(), e.getMessage());
       return failed(trustDomain, previous, e.reason(), e.getMessage());
+    }
+    Optional<LifetimeRules.Refusal> refusal = LifetimeRules.check(
+        "spec.workloadCertificates.lifetime", settings.workloadLifetime(), null,
+        maxLifetime(trustDomain), limits);
+    if (refusal.isPresent()) {
+      if (!isNotReadyFor(previous, refusal.get().reason())) {
+        events.warning(trustDomain, refusal.get().reason(), refusal.get().message());
+      }
+      return failed(trustDomain, previous, refusal.get().reason(), refusal.get().message());
     }
 
     Secret stored = client.secrets().inNamespace(namespace).withName(CaSecrets.name(name)).get();
@@ -107,7 +139,15 @@ public class TrustDomainReconciler implements Reconciler<TrustDomain> {
         events.normal(trustDomain, reason(change), change.message());
       }
     }
-    trustDomain.setStatus(statuses.ready(trustDomain, previous, plan.state()));
+    TrustDomainStatus status = statuses.ready(trustDomain, previous, plan.state());
+    boolean shortened = LifetimeRules.wouldBeShortened(plan.state().issuer().certificate(),
+        settings.workloadLifetime(), now);
+    if (shortened && !statuses.lifetimeShortened(previous)) {
+      events.warning(trustDomain, TrustDomainStatusFactory.LIFETIME_SHORTENED,
+          TrustDomainStatusFactory.shortenedMessage(plan.state()));
+    }
+    trustDomain.setStatus(statuses.withLifetimeShortened(trustDomain, status, plan.state(),
+        shortened));
     Duration wait = Duration.between(now, plan.nextCheck());
     return UpdateControl.patchStatus(trustDomain)
         .rescheduleAfter(wait.isNegative() || wait.isZero() ? Duration.ofSeconds(1) : wait);
@@ -118,6 +158,18 @@ public class TrustDomainReconciler implements Reconciler<TrustDomain> {
     LOG.warn("trust domain {}: {}", trustDomain.getMetadata().getName(), message);
     trustDomain.setStatus(statuses.notReady(trustDomain, previous, reason, message));
     return UpdateControl.patchStatus(trustDomain).rescheduleAfter(RETRY_AFTER_ERROR);
+  }
+
+  private static Duration maxLifetime(TrustDomain trustDomain) {
+    var workloads = trustDomain.getSpec().workloadCertificates;
+    return workloads == null || workloads.maxLifetime == null
+        ? null : KubeDuration.parse(workloads.maxLifetime);
+  }
+
+  /** Whether the status already says Ready=False for {@code reason}: its Event was recorded. */
+  private static boolean isNotReadyFor(TrustDomainStatus status, String reason) {
+    return status.conditions.stream().anyMatch(c -> c.getType().equals(Conditions.READY)
+        && c.getStatus().equals("False") && reason.equals(c.getReason()));
   }
 
   private static String reason(CaChange change) {
