@@ -12,6 +12,7 @@ import dev.palisade.operator.metrics.CaMetrics;
 import dev.palisade.operator.metrics.ReadinessChecks;
 import dev.palisade.operator.signing.CertificatesEndpoint;
 import dev.palisade.operator.signing.ServingCertificate;
+import dev.palisade.operator.signing.SigningGuard;
 import dev.palisade.operator.watch.SharedWatches;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -75,7 +76,8 @@ public final class OperatorServers implements AutoCloseable {
     configService = ConfigService.start(client, watches.pods(), ca, config.namespace(), registry);
     https = configService.routes(HttpServer.https("https", serving)
         .route("POST", CertificatesEndpoint.PATH,
-            CertificatesEndpoint.forCluster(client, ca, workers, metrics))
+            new SigningGuard(CertificatesEndpoint.forCluster(client, ca, workers, metrics),
+                metrics, clock))
         .route("POST", PodInjectionWebhook.PATH, injection))
         .bind(new InetSocketAddress(config.httpsPort()));
     admin = AdminServer.bind(new InetSocketAddress(config.adminPort()), registry,
