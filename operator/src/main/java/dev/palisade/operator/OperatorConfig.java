@@ -35,11 +35,13 @@ import java.util.Map;
  * @param certificateLimits {@code PALISADE_MIN_CERTIFICATE_LIFETIME},
  *     {@code PALISADE_MIN_RENEW_BEFORE}, {@code PALISADE_MIN_RENEWAL_INTERVAL} (see
  *     {@link CertificateLimits})
+ * @param webhookPort {@code PALISADE_WEBHOOK_PORT} (default 8444): /mutate-pods, on a listener
+ *     and event loop of its own so a flood of forged AdmissionReviews cannot starve signing
  */
 public record OperatorConfig(String namespace, String serviceAccount, String serviceName,
     String webhookConfiguration, String leaseName, String trustDomain, Duration bundlePropagation,
     boolean leaderElection, int httpsPort, int adminPort, InjectionSettings injection,
-    CertificateLimits certificateLimits) {
+    CertificateLimits certificateLimits, int webhookPort) {
 
   /** The settings with injection's defaults and the names of release {@code palisade}. */
   public OperatorConfig(String namespace, String serviceAccount, String serviceName,
@@ -49,8 +51,10 @@ public record OperatorConfig(String namespace, String serviceAccount, String ser
         PalisadeOperator.Settings.DEFAULT_LEASE_NAME, trustDomain, bundlePropagation,
         leaderElection, httpsPort, adminPort,
         InjectionSettings.fromEnvironment(Map.of(), namespace, serviceName, trustDomain),
-        CertificateLimits.DEFAULTS);
+        CertificateLimits.DEFAULTS, httpsPort == 0 ? 0 : DEFAULT_WEBHOOK_PORT);
   }
+
+  public static final int DEFAULT_WEBHOOK_PORT = 8444;
 
   public static OperatorConfig fromEnvironment(Map<String, String> env) {
     String namespace = env.getOrDefault("PALISADE_NAMESPACE", "palisade-system");
@@ -69,7 +73,9 @@ public record OperatorConfig(String namespace, String serviceAccount, String ser
         Integer.parseInt(env.getOrDefault("PALISADE_HTTPS_PORT", "8443")),
         Integer.parseInt(env.getOrDefault("PALISADE_ADMIN_PORT", "9090")),
         InjectionSettings.fromEnvironment(env, namespace, serviceName, trustDomain),
-        CertificateLimits.fromEnvironment(env));
+        CertificateLimits.fromEnvironment(env),
+        Integer.parseInt(env.getOrDefault("PALISADE_WEBHOOK_PORT",
+            String.valueOf(DEFAULT_WEBHOOK_PORT))));
   }
 
   /** What the reconcilers need of these settings. */

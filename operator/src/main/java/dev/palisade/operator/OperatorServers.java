@@ -44,6 +44,7 @@ public final class OperatorServers implements AutoCloseable {
   private final PodInjectionWebhook injection;
   private final ConfigService configService;
   private final HttpServer https;
+  private final HttpServer webhook;
   private final HttpServer admin;
   private final ScheduledExecutorService expiryRefresh = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().name("ca-expiry-metrics").daemon().factory());
@@ -77,12 +78,17 @@ public final class OperatorServers implements AutoCloseable {
     https = configService.routes(HttpServer.https("https", serving)
         .route("POST", CertificatesEndpoint.PATH,
             new SigningGuard(CertificatesEndpoint.forCluster(client, ca, workers, metrics),
-                metrics, clock))
-        .route("POST", PodInjectionWebhook.PATH, injection))
+                metrics, clock)))
         .bind(new InetSocketAddress(config.httpsPort()));
+    // The webhook on a listener, event loop and worker pool of its own: a flood of forged
+    // AdmissionReviews (anyone in the cluster can reach it) cannot take signing's or config's.
+    webhook = HttpServer.https("webhook", serving)
+        .route("POST", PodInjectionWebhook.PATH, injection)
+        .bind(new InetSocketAddress(config.webhookPort()));
     admin = AdminServer.bind(new InetSocketAddress(config.adminPort()), registry,
         new ReadinessChecks()
             .add("https-server", https::isServing)
+            .add("webhook-server", webhook::isServing)
             .add("serving-certificate", serving::isReady)
             .add("config-service", configService::isReady));
     expiryRefresh.scheduleWithFixedDelay(() -> cas.state(config.trustDomain())
@@ -98,6 +104,10 @@ public final class OperatorServers implements AutoCloseable {
     return https.port();
   }
 
+  public int webhookPort() {
+    return webhook.port();
+  }
+
   public int adminPort() {
     return admin.port();
   }
@@ -109,6 +119,7 @@ public final class OperatorServers implements AutoCloseable {
     }
     expiryRefresh.shutdownNow();
     https.close();
+    webhook.close();
     admin.close();
     workers.close();
     injection.close();
