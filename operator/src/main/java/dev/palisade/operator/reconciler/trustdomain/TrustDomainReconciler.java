@@ -108,9 +108,13 @@ public class TrustDomainReconciler implements Reconciler<TrustDomain> {
     }
 
     Secret stored = client.secrets().inNamespace(namespace).withName(CaSecrets.name(name)).get();
+    // The root key's Secret: read by name here, on the leader, and by no informer.
+    Secret storedRoot =
+        client.secrets().inNamespace(namespace).withName(CaSecrets.rootName(name)).get();
     Optional<CaState> current;
     try {
-      current = Optional.ofNullable(stored).map(CaSecrets::fromSecret);
+      current = Optional.ofNullable(stored)
+          .map(secret -> CaSecrets.fromSecrets(secret, Optional.ofNullable(storedRoot)));
     } catch (RuntimeException e) {
       String message = "CA Secret " + namespace + "/" + CaSecrets.name(name) + " is unreadable ("
           + e.getMessage() + "); it is left untouched: restore it from a backup or delete it to"
@@ -123,16 +127,27 @@ public class TrustDomainReconciler implements Reconciler<TrustDomain> {
       return failed(trustDomain, previous, "TrustDomainMismatch", message);
     }
 
+    if (current.isPresent() && current.get().newestRootKey() == null
+        && settings.root() instanceof CaSettings.GeneratedRoot) {
+      String message = "Secret " + namespace + "/" + CaSecrets.rootName(name) + " with the key of"
+          + " the generated root is missing or holds another root's key; the issuer keeps"
+          + " signing, but no new issuer can be made: restore that Secret from a backup, or"
+          + " delete the CA Secret " + CaSecrets.name(name) + " to start a new CA";
+      events.warning(trustDomain, "RootKeyMissing", message);
+      return failed(trustDomain, previous, "RootKeyMissing", message);
+    }
     RotationPlanner.Plan plan = RotationPlanner.plan(current, settings, now);
-    if (plan.changed()) {
-      Secret desired = CaSecrets.toSecret(namespace, name, plan.state(),
-          settings.root() instanceof CaSettings.GeneratedRoot);
-      if (stored == null) {
-        client.resource(desired).create();
-      } else {
-        // Optimistic concurrency: a concurrent writer makes this fail and the reconcile retry.
-        desired.getMetadata().setResourceVersion(stored.getMetadata().getResourceVersion());
-        client.resource(desired).update();
+    // An install from before the split keeps root.key in the CA Secret: move it out.
+    boolean migrate = stored != null && CaSecrets.holdsRootKey(stored);
+    if (plan.changed() || migrate) {
+      // The root key first: a CA Secret naming a root whose key was never stored would strand it.
+      CaSecrets.toRootSecret(namespace, name, plan.state(),
+          settings.root() instanceof CaSettings.GeneratedRoot)
+          .ifPresent(rootSecret -> write(client, rootSecret, storedRoot));
+      write(client, CaSecrets.toSecret(namespace, name, plan.state()), stored);
+      if (migrate) {
+        LOG.info("trust domain {}: moved the root key to Secret {}", settings.trustDomain(),
+            CaSecrets.rootName(name));
       }
       for (CaChange change : plan.changes()) {
         LOG.info("trust domain {}: {}", settings.trustDomain(), change.message());
@@ -151,6 +166,17 @@ public class TrustDomainReconciler implements Reconciler<TrustDomain> {
     Duration wait = Duration.between(now, plan.nextCheck());
     return UpdateControl.patchStatus(trustDomain)
         .rescheduleAfter(wait.isNegative() || wait.isZero() ? Duration.ofSeconds(1) : wait);
+  }
+
+  /** Creates {@code desired}, or replaces {@code stored} with it (optimistic concurrency). */
+  private static void write(KubernetesClient client, Secret desired, Secret stored) {
+    if (stored == null) {
+      client.resource(desired).create();
+    } else {
+      // A concurrent writer makes this fail and the reconcile retry.
+      desired.getMetadata().setResourceVersion(stored.getMetadata().getResourceVersion());
+      client.resource(desired).update();
+    }
   }
 
   private UpdateControl<TrustDomain> failed(TrustDomain trustDomain, TrustDomainStatus previous,
@@ -189,6 +215,8 @@ public class TrustDomainReconciler implements Reconciler<TrustDomain> {
   public List<EventSource<?, TrustDomain>> prepareEventSources(EventSourceContext<TrustDomain> context) {
     var config = InformerEventSourceConfiguration.from(Secret.class, TrustDomain.class)
         .withNamespaces(Set.of(namespace))
+        // Never the root keys: they are read by name when needed, not cached.
+        .withLabelSelector("!" + CaSecrets.LABEL_ROOT)
         .withSecondaryToPrimaryMapper((Secret secret) -> owners(secret, context))
         .build();
     return List.of(new InformerEventSource<>(config, context));
