@@ -22,7 +22,7 @@ steps=${1:-1000,5000,10000}
 nodes=${SCALE_NODES:-500}
 namespaces=${SCALE_NAMESPACES:-200}
 out=${SCALE_OUT:-$PALISADE_ROOT/docs/scale}
-APISERVER_PORT=26443 ETCD_PORT=24790 HTTPS_PORT=28443 ADMIN_PORT=29090
+APISERVER_PORT=26443 ETCD_PORT=24790 HTTPS_PORT=28443 WEBHOOK_PORT=28444 ADMIN_PORT=29090
 KWOK_VERSION=v0.8.0
 state=$PALISADE_CACHE/scale
 results=$PALISADE_ROOT/bench/results/scale-$(date -u +%Y%m%dT%H%M%SZ)
@@ -153,7 +153,7 @@ kubectl apply --server-side -f charts/palisade/crds/ >/dev/null
 kubectl wait --for condition=Established crd --all --timeout 60s >/dev/null
 kubectl create namespace palisade-system >/dev/null
 "$bin/helm" template palisade charts/palisade -n palisade-system \
-  --set operator.deploy=false --set "webhook.url=https://localhost:$HTTPS_PORT/mutate-pods" \
+  --set operator.deploy=false --set "webhook.url=https://localhost:$WEBHOOK_PORT/mutate-pods" \
   >"$state/chart.yaml"
 kubectl apply -f "$state/chart.yaml" >/dev/null
 kubectl apply -f examples/10-trustdomain.yaml >/dev/null
@@ -166,7 +166,7 @@ env_file=$state/operator.env
 echo "PALISADE_NAMESPACE=palisade-system" >"$env_file"
 awk '/- name: PALISADE_/ {name=$3} /^ *value: / && name {v=$0; sub(/^ *value: /, "", v); gsub(/"/, "", v); print name "=" v; name=""}' \
   <<<"$deployment" >>"$env_file"
-sed -i -e "s/^PALISADE_HTTPS_PORT=.*/PALISADE_HTTPS_PORT=$HTTPS_PORT/" -e "s/^PALISADE_ADMIN_PORT=.*/PALISADE_ADMIN_PORT=$ADMIN_PORT/" "$env_file"
+sed -i -e "s/^PALISADE_HTTPS_PORT=.*/PALISADE_HTTPS_PORT=$HTTPS_PORT/" -e "s/^PALISADE_WEBHOOK_PORT=.*/PALISADE_WEBHOOK_PORT=$WEBHOOK_PORT/" -e "s/^PALISADE_ADMIN_PORT=.*/PALISADE_ADMIN_PORT=$ADMIN_PORT/" "$env_file"
 chart_memory=$(awk '/limits:/ {l=1} l && /memory:/ {print $2; exit}' <<<"$deployment")
 memory=${SCALE_MEMORY:-$chart_memory}
 memory_bytes=$(numfmt --from=iec-i "$memory")

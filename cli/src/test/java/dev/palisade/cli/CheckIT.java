@@ -86,7 +86,7 @@ class CheckIT {
         .endMetadata().build()).createOr(existing -> existing.update());
     admin.resource(WebhookConfigurations.fromChart(controlPlane, admin,
         WebhookCaBundleReconciler.DEFAULT_CONFIGURATION, TEST_LABEL_VALUE,
-        "webhook.url=https://localhost:" + servers.httpsPort() + "/mutate-pods")).create();
+        "webhook.url=https://localhost:" + servers.webhookPort() + "/mutate-pods")).create();
     awaitHealthy();
   }
 

@@ -1,6 +1,7 @@
 package dev.palisade.operator;
 
 import dev.palisade.common.time.KubeDuration;
+import dev.palisade.operator.ca.CertificateLimits;
 import dev.palisade.operator.injection.InjectionSettings;
 import dev.palisade.operator.reconciler.webhook.WebhookCaBundleReconciler;
 import java.time.Duration;
@@ -31,10 +32,16 @@ import java.util.Map;
  * @param adminPort {@code PALISADE_ADMIN_PORT} (default 9090): /metrics, /healthz, /readyz
  * @param injection {@code PALISADE_SIDECAR_*}, {@code PALISADE_PROXY_*},
  *     {@code PALISADE_OPERATOR_ENDPOINT}: what /mutate-pods injects (see {@link InjectionSettings})
+ * @param certificateLimits {@code PALISADE_MIN_CERTIFICATE_LIFETIME},
+ *     {@code PALISADE_MIN_RENEW_BEFORE}, {@code PALISADE_MIN_RENEWAL_INTERVAL} (see
+ *     {@link CertificateLimits})
+ * @param webhookPort {@code PALISADE_WEBHOOK_PORT} (default 8444): /mutate-pods, on a listener
+ *     and event loop of its own so a flood of forged AdmissionReviews cannot starve signing
  */
 public record OperatorConfig(String namespace, String serviceAccount, String serviceName,
     String webhookConfiguration, String leaseName, String trustDomain, Duration bundlePropagation,
-    boolean leaderElection, int httpsPort, int adminPort, InjectionSettings injection) {
+    boolean leaderElection, int httpsPort, int adminPort, InjectionSettings injection,
+    CertificateLimits certificateLimits, int webhookPort) {
 
   /** The settings with injection's defaults and the names of release {@code palisade}. */
   public OperatorConfig(String namespace, String serviceAccount, String serviceName,
@@ -43,8 +50,11 @@ public record OperatorConfig(String namespace, String serviceAccount, String ser
     this(namespace, serviceAccount, serviceName, WebhookCaBundleReconciler.DEFAULT_CONFIGURATION,
         PalisadeOperator.Settings.DEFAULT_LEASE_NAME, trustDomain, bundlePropagation,
         leaderElection, httpsPort, adminPort,
-        InjectionSettings.fromEnvironment(Map.of(), namespace, serviceName, trustDomain));
+        InjectionSettings.fromEnvironment(Map.of(), namespace, serviceName, trustDomain),
+        CertificateLimits.DEFAULTS, httpsPort == 0 ? 0 : DEFAULT_WEBHOOK_PORT);
   }
+
+  public static final int DEFAULT_WEBHOOK_PORT = 8444;
 
   public static OperatorConfig fromEnvironment(Map<String, String> env) {
     String namespace = env.getOrDefault("PALISADE_NAMESPACE", "palisade-system");
@@ -62,13 +72,16 @@ public record OperatorConfig(String namespace, String serviceAccount, String ser
         Boolean.parseBoolean(env.getOrDefault("PALISADE_LEADER_ELECTION", "true")),
         Integer.parseInt(env.getOrDefault("PALISADE_HTTPS_PORT", "8443")),
         Integer.parseInt(env.getOrDefault("PALISADE_ADMIN_PORT", "9090")),
-        InjectionSettings.fromEnvironment(env, namespace, serviceName, trustDomain));
+        InjectionSettings.fromEnvironment(env, namespace, serviceName, trustDomain),
+        CertificateLimits.fromEnvironment(env),
+        Integer.parseInt(env.getOrDefault("PALISADE_WEBHOOK_PORT",
+            String.valueOf(DEFAULT_WEBHOOK_PORT))));
   }
 
   /** What the reconcilers need of these settings. */
   public PalisadeOperator.Settings operatorSettings() {
     return new PalisadeOperator.Settings(namespace, bundlePropagation, leaderElection, trustDomain,
-        webhookConfiguration, leaseName);
+        webhookConfiguration, leaseName, certificateLimits);
   }
 
   /** The names clients dial the operator by: its Service's, and localhost for local runs. */

@@ -12,6 +12,7 @@ import dev.palisade.operator.metrics.CaMetrics;
 import dev.palisade.operator.metrics.ReadinessChecks;
 import dev.palisade.operator.signing.CertificatesEndpoint;
 import dev.palisade.operator.signing.ServingCertificate;
+import dev.palisade.operator.signing.SigningGuard;
 import dev.palisade.operator.watch.SharedWatches;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -43,6 +44,7 @@ public final class OperatorServers implements AutoCloseable {
   private final PodInjectionWebhook injection;
   private final ConfigService configService;
   private final HttpServer https;
+  private final HttpServer webhook;
   private final HttpServer admin;
   private final ScheduledExecutorService expiryRefresh = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().name("ca-expiry-metrics").daemon().factory());
@@ -73,15 +75,20 @@ public final class OperatorServers implements AutoCloseable {
     workers = new BoundedWorkers("signing", SIGNING_THREADS, SIGNING_QUEUE);
     injection = PodInjectionWebhook.forCluster(client, config.injection(), registry, clock);
     configService = ConfigService.start(client, watches.pods(), ca, config.namespace(), registry);
-    HttpServer.Builder server = HttpServer.https("https", serving)
+    https = configService.routes(HttpServer.https("https", serving)
         .route("POST", CertificatesEndpoint.PATH,
-            CertificatesEndpoint.forCluster(client, ca, workers, metrics));
-    PodInjectionWebhook.PATHS.forEach(path -> server.route("POST", path, injection));
-    https = configService.routes(server)
+            new SigningGuard(CertificatesEndpoint.forCluster(client, ca, workers, metrics),
+                metrics, clock)))
         .bind(new InetSocketAddress(config.httpsPort()));
+    // The webhook on a listener, event loop and worker pool of its own: a flood of forged
+    // AdmissionReviews (anyone in the cluster can reach it) cannot take signing's or config's.
+    HttpServer.Builder webhookServer = HttpServer.https("webhook", serving);
+    PodInjectionWebhook.PATHS.forEach(path -> webhookServer.route("POST", path, injection));
+    webhook = webhookServer.bind(new InetSocketAddress(config.webhookPort()));
     admin = AdminServer.bind(new InetSocketAddress(config.adminPort()), registry,
         new ReadinessChecks()
             .add("https-server", https::isServing)
+            .add("webhook-server", webhook::isServing)
             .add("serving-certificate", serving::isReady)
             .add("config-service", configService::isReady));
     expiryRefresh.scheduleWithFixedDelay(() -> cas.state(config.trustDomain())
@@ -97,6 +104,10 @@ public final class OperatorServers implements AutoCloseable {
     return https.port();
   }
 
+  public int webhookPort() {
+    return webhook.port();
+  }
+
   public int adminPort() {
     return admin.port();
   }
@@ -108,6 +119,7 @@ public final class OperatorServers implements AutoCloseable {
     }
     expiryRefresh.shutdownNow();
     https.close();
+    webhook.close();
     admin.close();
     workers.close();
     injection.close();

@@ -1,5 +1,6 @@
 package dev.palisade.operator;
 
+import dev.palisade.operator.ca.CertificateLimits;
 import dev.palisade.operator.reconciler.policy.AccessPolicyReconciler;
 import dev.palisade.operator.reconciler.policy.MeshPolicyReconciler;
 import dev.palisade.operator.reconciler.trustbundle.TrustBundleReconciler;
@@ -30,9 +31,24 @@ public final class PalisadeOperator implements AutoCloseable {
    * @param trustDomain the operator's own trust domain, whose roots verify its webhooks
    * @param webhookConfiguration the chart's MutatingWebhookConfiguration, whose caBundle it keeps
    * @param leaseName the leader-election Lease, in {@code namespace}
+   * @param certificateLimits the CA's floor under certificate lifetimes and its re-issue rate
    */
   public record Settings(String namespace, Duration bundlePropagation, boolean leaderElection,
-      String trustDomain, String webhookConfiguration, String leaseName) {
+      String trustDomain, String webhookConfiguration, String leaseName,
+      CertificateLimits certificateLimits) {
+
+    /** Settings with the CA's default {@link CertificateLimits}. */
+    public Settings(String namespace, Duration bundlePropagation, boolean leaderElection,
+        String trustDomain, String webhookConfiguration, String leaseName) {
+      this(namespace, bundlePropagation, leaderElection, trustDomain, webhookConfiguration,
+          leaseName, CertificateLimits.DEFAULTS);
+    }
+
+    /** These settings with {@code limits} instead (tests lower them for short lifetimes). */
+    public Settings withCertificateLimits(CertificateLimits limits) {
+      return new Settings(namespace, bundlePropagation, leaderElection, trustDomain,
+          webhookConfiguration, leaseName, limits);
+    }
 
     /** The lease name of release {@code palisade}. */
     public static final String DEFAULT_LEASE_NAME = "palisade-operator";
@@ -81,10 +97,11 @@ public final class PalisadeOperator implements AutoCloseable {
       }
     });
     operator.register(new TrustDomainReconciler(settings.namespace(), clock,
-        settings.bundlePropagation()));
+        settings.bundlePropagation(), settings.certificateLimits()));
     operator.register(new TrustBundleReconciler(settings.namespace(), watches.caSecrets(),
         watches.pods()));
-    operator.register(new WorkloadCertificateReconciler(watches.caSecrets(), clock));
+    operator.register(new WorkloadCertificateReconciler(watches.caSecrets(), clock,
+        settings.certificateLimits()));
     WebhookCaBundleReconciler webhookCaBundle = new WebhookCaBundleReconciler(
         watches.caSecrets(), settings.trustDomain(), settings.webhookConfiguration());
     operator.register(webhookCaBundle,

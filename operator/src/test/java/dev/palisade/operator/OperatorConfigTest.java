@@ -17,6 +17,10 @@ class OperatorConfigTest {
     assertThat(config.serviceName()).isEqualTo("palisade-operator");
     assertThat(config.webhookConfiguration()).isEqualTo("palisade-inject");
     assertThat(config.leaseName()).isEqualTo("palisade-operator");
+    assertThat(config.httpsPort()).isEqualTo(8443);
+    assertThat(config.webhookPort()).as("a listener of its own").isEqualTo(8444);
+    assertThat(config.certificateLimits())
+        .isEqualTo(dev.palisade.operator.ca.CertificateLimits.DEFAULTS);
     assertThat(config.operatorSettings()).isEqualTo(new PalisadeOperator.Settings(
         "palisade-system", Duration.ofMinutes(10), true, "cluster.local"));
   }

@@ -109,6 +109,57 @@ class OperatorIT {
             .isEqualTo(root.getNotAfter().toInstant().getEpochSecond(), org.assertj.core.data.Offset.offset(1.0)));
   }
 
+  /**
+   * The webhook has a listener, event loop and workers of its own (before, /mutate-pods shared
+   * the HTTPS server with signing and config): a flood of forged AdmissionReviews, which anyone in
+   * the cluster can send, leaves signing answering, and the signing port has no webhook.
+   */
+  @Test
+  void aFloodOfAdmissionReviewsOnTheWebhookListenerLeavesSigningAnswering() throws Exception {
+    await("ready").atMost(Duration.ofSeconds(60)).until(() -> get("/readyz").statusCode() == 200);
+    workloads.serviceAccount("ledger");
+    var pod = workloads.pod("ledger-0", "ledger");
+    String token = workloads.token(pod, "palisade");
+    X509Certificate root = await("our root published").atMost(Duration.ofSeconds(60))
+        .until(() -> stack.bundle().stream()
+            .filter(c -> c.getSubjectX500Principal().getName().contains("O=" + TRUST_DOMAIN))
+            .findFirst(), java.util.Optional::isPresent).orElseThrow();
+    String padding = "x".repeat(60_000); // near the body limit: parsing costs what it can
+    String forged = "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\","
+        + "\"request\":{\"uid\":\"forged\",\"operation\":\"CREATE\",\"namespace\":\"operator-it\","
+        + "\"kind\":{\"group\":\"\",\"version\":\"v1\",\"kind\":\"Pod\"},\"object\":{\"metadata\":"
+        + "{\"name\":\"forged\",\"annotations\":{\"pad\":\"" + padding + "\"}},\"spec\":"
+        + "{\"containers\":[{\"name\":\"app\",\"image\":\"app\"}]}}}}";
+
+    try (HttpClient https = HttpClient.newBuilder().sslContext(TrustingRoot.sslContext(root))
+        .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build()) {
+      HttpResponse<String> onSigningPort = https.send(HttpRequest.newBuilder(URI.create(
+              "https://localhost:" + servers.httpsPort() + "/mutate-pods"))
+          .POST(HttpRequest.BodyPublishers.ofString(forged)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(onSigningPort.statusCode()).as("no webhook on the signing port").isEqualTo(404);
+
+      HttpRequest review = HttpRequest.newBuilder(URI.create(
+              "https://localhost:" + servers.webhookPort() + "/mutate-pods"))
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(forged)).build();
+      List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> flood =
+          java.util.stream.IntStream.range(0, 500)
+              .mapToObj(i -> https.sendAsync(review, HttpResponse.BodyHandlers.ofString()))
+              .toList();
+      HttpResponse<String> signed = https.send(HttpRequest.newBuilder(
+              URI.create("https://localhost:" + servers.httpsPort() + "/v1/certificates"))
+          .header("Authorization", "Bearer " + token)
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(Json.MAPPER.writeValueAsString(
+              Map.of("csr", Csrs.create(KeyType.ECDSA_P256.generate())))))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(signed.statusCode()).as(signed.body()).isEqualTo(200);
+      assertThat(flood.stream().map(java.util.concurrent.CompletableFuture::join)
+          .map(HttpResponse::statusCode)).allMatch(status -> status == 200 || status == 429);
+    }
+  }
+
   private static HttpResponse<String> get(String path) throws Exception {
     try (HttpClient http = HttpClient.newHttpClient()) {
       return http.send(HttpRequest.newBuilder(

@@ -65,4 +65,15 @@ class OperatorRbacIT {
         .isInstanceOfSatisfying(KubernetesClientException.class,
             e -> assertThat(e.getCode()).isEqualTo(403));
   }
+
+  /** Events are only created (EventRecorder); Secrets are never deleted. */
+  @Test
+  void mayCreateEventsButNotReadOrChangeThemNorDeleteSecrets() {
+    assertThatThrownBy(() -> operator.v1().events().inNamespace("default").list())
+        .isInstanceOfSatisfying(KubernetesClientException.class,
+            e -> assertThat(e.getCode()).isEqualTo(403));
+    assertThatThrownBy(() -> operator.secrets().inNamespace("default").withName("any").delete())
+        .isInstanceOfSatisfying(KubernetesClientException.class,
+            e -> assertThat(e.getCode()).isEqualTo(403));
+  }
 }

@@ -25,6 +25,15 @@ final class Rules {
       "renewBefore must be shorter than lifetime: the renewal point has to fall inside the"
           + " certificate's validity";
 
+  /** lifetime, when maxLifetime is set and both parse, does not exceed maxLifetime. */
+  static final String LIFETIME_WITHIN_MAXIMUM =
+      "!has(self.maxLifetime) || !has(self.lifetime)"
+          + " || !self.maxLifetime.matches('" + DURATION_REGEX + "')"
+          + " || !self.lifetime.matches('" + DURATION_REGEX + "')"
+          + " || duration(self.lifetime) <= duration(self.maxLifetime)";
+  static final String LIFETIME_WITHIN_MAXIMUM_MESSAGE =
+      "lifetime must not exceed maxLifetime";
+
   static final String DNS_LABEL = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?";
   static final String DNS_SUBDOMAIN = "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
 

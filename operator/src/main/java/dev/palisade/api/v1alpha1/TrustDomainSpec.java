@@ -111,6 +111,8 @@ public class TrustDomainSpec {
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
   @ValidationRule(value = Rules.RENEW_BEFORE_LIFETIME, message = Rules.RENEW_BEFORE_LIFETIME_MESSAGE,
       fieldPath = ".renewBefore")
+  @ValidationRule(value = Rules.LIFETIME_WITHIN_MAXIMUM, message = Rules.LIFETIME_WITHIN_MAXIMUM_MESSAGE,
+      fieldPath = ".lifetime")
   public static class WorkloadCertificates {
     @Default("24h")
     @Size(max = 32)
@@ -123,5 +125,13 @@ public class TrustDomainSpec {
     @JsonPropertyDescription("How long before expiry a workload certificate is renewed. Unset"
         + " means at half its lifetime (sidecars add jitter). Must be shorter than lifetime.")
     public String renewBefore;
+
+    @Size(max = 32)
+    @ValidationRule(value = Rules.POSITIVE_DURATION, message = Rules.POSITIVE_DURATION_MESSAGE)
+    @JsonPropertyDescription("The longest lifetime this trust domain's certificates may have:"
+        + " lifetime here must not exceed it, and a WorkloadCertificate asking for more is"
+        + " refused (Ready=False, LifetimeTooLong). Unset means no maximum but the issuer's own"
+        + " expiry.")
+    public String maxLifetime;
   }
 }

@@ -46,9 +46,13 @@ public final class CaRegistry {
 
   /** The current state of {@code trustDomain}'s CA, if its Secret exists and is readable. */
   public Optional<CaState> state(String trustDomain) {
+    // Two CA Secrets for one trust domain come only from installs before DuplicateTrustDomain
+    // was refused: the oldest wins, as its TrustDomain does, never a random one.
     return caSecrets.get().stream()
         .filter(secret -> trustDomain.equals(annotation(secret)))
-        .findFirst()
+        .min(Comparator.comparing((Secret secret) -> java.util.Objects.requireNonNullElse(
+            secret.getMetadata().getCreationTimestamp(), ""))
+            .thenComparing(secret -> secret.getMetadata().getName()))
         .map(this::parse);
   }
 

@@ -1,6 +1,7 @@
 package dev.palisade.operator.ca;
 
 import dev.palisade.common.pki.Issuer;
+import dev.palisade.common.pki.KeyPairs;
 import dev.palisade.common.pki.Pem;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -20,15 +21,25 @@ import java.util.Optional;
  * <pre>
  *   palisade-ca-&lt;TrustDomain name&gt;  (type palisade.dev/ca, label palisade.dev/ca=true)
  *     ca.crt      trusted roots, oldest first (the trust bundle)
- *     root.key    the newest root's key (generated roots only)
  *     issuer.crt  issuer.key   the intermediate that signs leaves
+ *   palisade-ca-root-&lt;TrustDomain name&gt;  (type palisade.dev/ca-root, label
+ *                                          palisade.dev/ca-root=true; generated roots only)
+ *     root.key    the newest root's key
  * </pre>
+ *
+ * <p>Every replica signs, so every replica's informer holds the CA Secret; only the leader
+ * needs the root key, to issue a new issuer or root, and reads its Secret by name when it
+ * reconciles: no informer selects it. Installs before the split kept {@code root.key} in the CA
+ * Secret; the leader moves it ({@link #holdsRootKey}).
  */
 public final class CaSecrets {
 
   public static final String TYPE = "palisade.dev/ca";
   public static final String LABEL_CA = "palisade.dev/ca";
   public static final String LABEL_TRUST_DOMAIN_OBJECT = "palisade.dev/trustdomain";
+  public static final String ROOT_TYPE = "palisade.dev/ca-root";
+  /** On root-key Secrets only; informers exclude it ({@code !palisade.dev/ca-root}). */
+  public static final String LABEL_ROOT = "palisade.dev/ca-root";
   static final String ANNOTATION_TRUST_DOMAIN = "palisade.dev/trust-domain";
   static final String ANNOTATION_ROOT_ADDED = "palisade.dev/newest-root-added-at";
   static final String ANNOTATION_ISSUER_SWITCHED = "palisade.dev/issuer-switched-at";
@@ -44,14 +55,43 @@ public final class CaSecrets {
     return "palisade-ca-" + trustDomainObjectName;
   }
 
-  /** The Secret for {@code state}; the root key is kept only when Palisade generated the root. */
-  public static Secret toSecret(String namespace, String trustDomainObjectName, CaState state,
-      boolean keepRootKey) {
+  /** The name of the Secret holding a generated root's key. */
+  public static String rootName(String trustDomainObjectName) {
+    return "palisade-ca-root-" + trustDomainObjectName;
+  }
+
+  /** Whether {@code caSecret} still holds the root key (written before the split). */
+  public static boolean holdsRootKey(Secret caSecret) {
+    return caSecret.getData() != null && caSecret.getData().containsKey(ROOT_KEY);
+  }
+
+  /**
+   * The root-key Secret for {@code state}: only for a generated root (an imported root's key
+   * stays in the user's Secret).
+   */
+  public static Optional<Secret> toRootSecret(String namespace, String trustDomainObjectName,
+      CaState state, boolean generatedRoot) {
+    if (!generatedRoot || state.newestRootKey() == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new SecretBuilder()
+        .withNewMetadata()
+          .withName(rootName(trustDomainObjectName))
+          .withNamespace(namespace)
+          .addToLabels(LABEL_ROOT, "true")
+          .addToLabels(LABEL_TRUST_DOMAIN_OBJECT, trustDomainObjectName)
+          .addToLabels("app.kubernetes.io/managed-by", "palisade")
+          .addToAnnotations(ANNOTATION_TRUST_DOMAIN, state.trustDomain())
+        .endMetadata()
+        .withType(ROOT_TYPE)
+        .addToData(ROOT_KEY, encode(Pem.privateKey(state.newestRootKey())))
+        .build());
+  }
+
+  /** The CA Secret for {@code state}: roots and issuer, never the root key. */
+  public static Secret toSecret(String namespace, String trustDomainObjectName, CaState state) {
     Map<String, String> data = new LinkedHashMap<>();
     data.put(ROOTS, encode(Pem.certificates(state.roots())));
-    if (keepRootKey && state.newestRootKey() != null) {
-      data.put(ROOT_KEY, encode(Pem.privateKey(state.newestRootKey())));
-    }
     data.put(ISSUER_CERT, encode(Pem.certificate(state.issuer().certificate())));
     data.put(ISSUER_KEY, encode(Pem.privateKey(state.issuer().key())));
     Map<String, String> annotations = new LinkedHashMap<>();
@@ -99,6 +139,24 @@ public final class CaSecrets {
         Instant.parse(requiredAnnotation(annotations, ANNOTATION_ROOT_ADDED)),
         switched == null ? null : Instant.parse(switched),
         Duration.parse(requiredAnnotation(annotations, ANNOTATION_WORKLOAD_LIFETIME)));
+  }
+
+  /**
+   * The state in {@code caSecret} with the root key from {@code rootSecret} (or, before the
+   * split, from the CA Secret itself).
+   */
+  public static CaState fromSecrets(Secret caSecret, Optional<Secret> rootSecret) {
+    CaState state = fromSecret(caSecret);
+    Optional<java.security.PrivateKey> rootKey = rootSecret.map(Secret::getData)
+        .map(data -> data.get(ROOT_KEY))
+        .map(base64 -> Pem.parsePrivateKey(decode(base64)))
+        // A write interrupted between the two Secrets leaves a key of another root: unusable.
+        .filter(key -> KeyPairs.matches(state.newestRoot().getPublicKey(), key));
+    if (rootKey.isEmpty()) {
+      return state;
+    }
+    return new CaState(state.trustDomain(), state.roots(), rootKey.get(), state.issuer(),
+        state.newestRootAddedAt(), state.issuerSwitchedAt(), state.workloadLifetime());
   }
 
   /** The roots of a CA Secret, for consumers that need only the trust bundle. */

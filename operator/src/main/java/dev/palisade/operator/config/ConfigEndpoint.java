@@ -32,13 +32,15 @@ final class ConfigEndpoint implements RequestHandler {
   private final ConfigPublisher publisher;
   private final String trustDomain;
   private final ConfigMetrics metrics;
+  private final HeldPolls held;
 
   ConfigEndpoint(ClusterView view, ConfigPublisher publisher, String trustDomain,
-      ConfigMetrics metrics) {
+      ConfigMetrics metrics, LongPollLimits limits) {
     this.view = view;
     this.publisher = publisher;
     this.trustDomain = trustDomain;
     this.metrics = metrics;
+    this.held = new HeldPolls(limits);
   }
 
   @Override
@@ -79,9 +81,19 @@ final class ConfigEndpoint implements RequestHandler {
     if (known.isEmpty() || !known.get().equals(current.version())) {
       return CompletableFuture.completedFuture(answer(current));
     }
-    var waiter = publisher.awaitChange(pod.key(), current.version())
-        .orElseThrow(() -> new ConfigRefusal(ConfigOutcome.OVERLOADED,
-            "too many long-polls held on this replica; retry later"));
+    Runnable release = held.tryHold(caller.toString(), request.remoteAddress())
+        .orElseThrow(() -> new ConfigRefusal(ConfigOutcome.TOO_MANY_POLLS, caller
+            + " (or its address) holds its share of long-polls on this replica already; retry"
+            + " later"));
+    Optional<CompletableFuture<Optional<PublishedConfig>>> registered =
+        publisher.awaitChange(pod.key(), current.version());
+    if (registered.isEmpty()) {
+      release.run();
+      throw new ConfigRefusal(ConfigOutcome.OVERLOADED,
+          "too many long-polls held on this replica; retry later");
+    }
+    var waiter = registered.get();
+    waiter.whenComplete((result, failure) -> release.run());
     CompletableFuture<Response> response = waiter.thenApply(changed -> changed
         .map(this::answer)
         .orElseGet(() -> notModified(current.version())));

@@ -18,6 +18,8 @@ public enum ConfigOutcome {
   POD_NOT_INJECTED(403, "pod_not_injected"),
   SERVICE_ACCOUNT_MISMATCH(403, "service_account_mismatch"),
   OVERLOADED(429, "overloaded", 5),
+  /** The caller's identity or address holds its share of long-polls already. */
+  TOO_MANY_POLLS(429, "too_many_polls", 5),
   INTERNAL_ERROR(500, "internal_error"),
   NOT_READY(503, "not_ready", 1),
   CA_UNAVAILABLE(503, "ca_unavailable", 10);

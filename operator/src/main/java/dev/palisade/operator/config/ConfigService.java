@@ -17,9 +17,8 @@ import java.util.Optional;
  */
 public final class ConfigService implements AutoCloseable {
 
-  /** Defaults: a long-poll is held 30 s; at most this many at once per replica. */
+  /** Default: a long-poll is held 30 s; how many at once is sized from the heap. */
   public static final Duration POLL_TIMEOUT = Duration.ofSeconds(30);
-  public static final int MAX_LONG_POLLS = 50_000;
 
   private final PodIndex ownPods;
   private final ClusterCache cluster;
@@ -34,36 +33,43 @@ public final class ConfigService implements AutoCloseable {
   public static ConfigService start(KubernetesClient client, PodIndex pods,
       CertificateAuthority ca, String operatorNamespace, MeterRegistry registry) {
     return new ConfigService(client, pods, false, ca, operatorNamespace, registry, POLL_TIMEOUT,
-        MAX_LONG_POLLS);
+        LongPollLimits.forThisJvm());
   }
 
   /** With default timeouts and a pod informer of its own. */
   public static ConfigService start(KubernetesClient client, CertificateAuthority ca,
       String operatorNamespace, MeterRegistry registry) {
     return new ConfigService(client, ca, operatorNamespace, registry, POLL_TIMEOUT,
-        MAX_LONG_POLLS);
+        LongPollLimits.forThisJvm());
   }
 
   /** With a pod informer of its own (closed with it). */
   public ConfigService(KubernetesClient client, CertificateAuthority ca, String operatorNamespace,
       MeterRegistry registry, Duration pollTimeout, int maxLongPolls) {
+    this(client, ca, operatorNamespace, registry, pollTimeout, LongPollLimits.of(maxLongPolls));
+  }
+
+  /** With a pod informer of its own (closed with it). */
+  public ConfigService(KubernetesClient client, CertificateAuthority ca, String operatorNamespace,
+      MeterRegistry registry, Duration pollTimeout, LongPollLimits limits) {
     this(client, new PodIndex(client), true, ca, operatorNamespace, registry, pollTimeout,
-        maxLongPolls);
+        limits);
   }
 
   private ConfigService(KubernetesClient client, PodIndex pods, boolean ownsPods,
       CertificateAuthority ca, String operatorNamespace, MeterRegistry registry,
-      Duration pollTimeout, int maxLongPolls) {
+      Duration pollTimeout, LongPollLimits limits) {
     this.ownPods = ownsPods ? pods : null;
     ConfigMetrics metrics = new ConfigMetrics(registry);
     Forwarding listener = new Forwarding();
     this.cluster = new ClusterCache(client, pods, operatorNamespace, listener);
     this.publisher = new ConfigPublisher(cluster, ca.trustDomain(), () -> bundle(ca), pollTimeout,
-        maxLongPolls);
+        limits.total());
     listener.target = publisher;
     publisher.policiesChanged(null); // everything the initial listing saw
     metrics.gauges(publisher::waiting, publisher::workloads);
-    this.config = new ConfigEndpoint(cluster, publisher, ca.trustDomain(), metrics);
+    this.config = new ConfigEndpoint(cluster, publisher, ca.trustDomain(), metrics,
+        limits);
     this.destinations = new DestinationsEndpoint(cluster,
         new DestinationResolver(cluster, ca.trustDomain(), publisher::inbound), ca.trustDomain(),
         metrics);

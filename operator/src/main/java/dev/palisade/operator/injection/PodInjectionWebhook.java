@@ -11,6 +11,7 @@ import dev.palisade.operator.injection.InjectionDecision.Inject;
 import dev.palisade.operator.injection.InjectionDecision.Refuse;
 import dev.palisade.operator.injection.InjectionDecision.Skip;
 import dev.palisade.operator.kube.EventRecorder;
+import dev.palisade.operator.limits.AdmissionEventBudget;
 import dev.palisade.operator.metrics.WebhookMetrics;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -121,13 +122,18 @@ public final class PodInjectionWebhook implements RequestHandler, AutoCloseable 
     NamespaceLabels namespaces = NamespaceLabels.watching(client);
     BoundedWorkers workers = new BoundedWorkers("admission", 2, 64);
     InjectionEvents events = new InjectionEvents(new EventRecorder(client, clock));
+    AdmissionEventBudget eventBudget = new AdmissionEventBudget(clock);
     // Events are best effort: a few queued, the rest dropped, never delaying an admission.
     ExecutorService eventWriter = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(100), Thread.ofPlatform().name("injection-events").daemon()
         .factory(), new ThreadPoolExecutor.DiscardPolicy());
     return new PodInjectionWebhook(new PodInjector(settings), namespaces::of,
-        (pod, namespace, message) -> eventWriter.execute(
-            () -> events.notInjected(pod, namespace, message)),
+        (pod, namespace, message) -> {
+          if (eventBudget.allow(namespace)) { // forged reviews: limited and sanitised
+            eventWriter.execute(() -> events.notInjected(pod, namespace,
+                AdmissionEventBudget.sanitise(message)));
+          }
+        },
         workers, registry, () -> {
           namespaces.close();
           workers.close();

@@ -24,10 +24,11 @@ public record Caller(String namespace, String serviceAccount, String podName, St
   public static Caller fromReview(TokenReviewStatus status, String audience)
       throws SigningRejection {
     if (status == null || !Boolean.TRUE.equals(status.getAuthenticated())) {
-      String why = status == null || status.getError() == null || status.getError().isBlank()
-          ? "" : ": " + abbreviate(status.getError());
+      // The API server's error is not passed on: the caller is unauthenticated, and the text
+      // describes the server's authenticators.
       throw new SigningRejection(SigningOutcome.INVALID_TOKEN,
-          "the Kubernetes API server did not accept the token" + why);
+          "the Kubernetes API server did not accept the token: it is not a valid, unexpired token"
+              + " of a live pod for audience " + audience);
     }
     // An API server that ignored spec.audiences would say nothing here: refuse that too.
     if (status.getAudiences() == null || !status.getAudiences().contains(audience)) {
@@ -63,10 +64,6 @@ public record Caller(String namespace, String serviceAccount, String podName, St
   private static String single(List<String> values) {
     return values != null && values.size() == 1 && !values.getFirst().isBlank()
         ? values.getFirst() : null;
-  }
-
-  private static String abbreviate(String text) {
-    return text.length() <= 200 ? text : text.substring(0, 200) + "...";
   }
 
   /** The SPIFFE identity this caller's certificate gets. */

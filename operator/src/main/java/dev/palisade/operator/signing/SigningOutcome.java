@@ -33,6 +33,7 @@ public enum SigningOutcome {
 
   BODY_TOO_LARGE(413, "body_too_large"),
   OVERLOADED(429, "overloaded", 1),
+  RATE_LIMITED(429, "rate_limited", 1),
   INTERNAL_ERROR(500, "internal_error"),
   CA_UNAVAILABLE(503, "ca_unavailable", 10),
   KUBE_API_UNAVAILABLE(503, "kube_api_unavailable", 5);

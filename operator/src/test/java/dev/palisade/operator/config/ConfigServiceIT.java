@@ -74,6 +74,7 @@ class ConfigServiceIT {
   private static final String NS = "config-service-it";
   private static final Duration POLL_TIMEOUT = Duration.ofSeconds(4);
   private static final Duration SLO = Duration.ofSeconds(2);
+  private static final int PER_IDENTITY = 3;
   private static final Map<String, String> INJECTED = Map.of("palisade.dev/proxy", "injected");
 
   private static KubernetesClient admin;
@@ -109,8 +110,9 @@ class ConfigServiceIT {
         OperatorServiceAccount.NAME, List.of("localhost"), caMetrics, Clock.systemUTC()).start();
     await("serving certificate").atMost(Duration.ofSeconds(30)).until(serving::isReady);
     signingWorkers = new BoundedWorkers("signing", 2, 8);
+    // Every test client calls from 127.0.0.1: the per-source cap is LongPollLimitsTest's.
     configService = new ConfigService(operator, ca, OperatorServiceAccount.NAMESPACE, registry,
-        POLL_TIMEOUT, 1000);
+        POLL_TIMEOUT, new LongPollLimits(1000, PER_IDENTITY, 1000));
     https = configService.routes(HttpServer.https("config-it", serving).eventLoopThreads(2)
             .route("POST", CertificatesEndpoint.PATH,
                 CertificatesEndpoint.forCluster(operator, ca, signingWorkers, caMetrics)))
@@ -178,6 +180,40 @@ class ConfigServiceIT {
 
     // db's configuration did not change: the same version is still current.
     assertThat(config(dbClient, "db-0", null).inbound().rules()).isEmpty();
+  }
+
+  /** Before, one identity could hold every long-poll of the replica (up to the global cap). */
+  @Test
+  void manyLongPollsFromOneIdentityAreCappedWhileAnotherIdentityIsServed() throws Exception {
+    String webVersion = config(webClient, "web-0", null).version();
+    String dbVersion = config(dbClient, "db-0", null).version();
+    int flood = 20;
+
+    List<CompletableFuture<HttpResponse<String>>> webPolls = java.util.stream.IntStream
+        .range(0, flood).mapToObj(i -> webClient.sendAsync(
+            get("/v1/config?pod=web-0&version=" + webVersion), HttpResponse.BodyHandlers.ofString()))
+        .toList();
+    await("all but the identity's share refused at once").atMost(Duration.ofSeconds(10))
+        .until(() -> webPolls.stream().filter(CompletableFuture::isDone).count()
+            >= flood - PER_IDENTITY);
+    assertThat(webPolls.stream().filter(CompletableFuture::isDone).map(CompletableFuture::join))
+        .allSatisfy(response -> {
+          assertThat(response.statusCode()).isEqualTo(429);
+          assertThat(error(response)).isEqualTo("too_many_polls");
+          assertThat(response.headers().firstValue("Retry-After")).contains("5");
+        });
+    double heldBefore = heldLongPolls();
+
+    CompletableFuture<HttpResponse<String>> dbPoll = dbClient.sendAsync(
+        get("/v1/config?pod=db-0&version=" + dbVersion), HttpResponse.BodyHandlers.ofString());
+    await("db's long-poll is held, not refused").atMost(Duration.ofSeconds(10))
+        .until(() -> heldLongPolls() > heldBefore);
+    assertThat(dbPoll).isNotDone();
+
+    assertThat(dbPoll.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(304);
+    for (CompletableFuture<HttpResponse<String>> poll : webPolls) {
+      assertThat(poll.get(30, TimeUnit.SECONDS).statusCode()).isIn(304, 200, 429);
+    }
   }
 
   @Test

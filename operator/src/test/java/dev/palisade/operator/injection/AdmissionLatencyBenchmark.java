@@ -90,7 +90,7 @@ class AdmissionLatencyBenchmark {
         namespace(admin, NAMESPACES.get("webhook, injected"), "bench", true);
         admin.resource(WebhookConfigurations.fromChart(controlPlane, admin,
             WebhookCaBundleReconciler.DEFAULT_CONFIGURATION, "bench",
-            "webhook.url=https://localhost:" + servers.httpsPort() + "/mutate-pods")).create();
+            "webhook.url=https://localhost:" + servers.webhookPort() + "/mutate-pods")).create();
         await("webhook in force").atMost(Duration.ofMinutes(2)).ignoreExceptions().until(() ->
             create(admin, NAMESPACES.get("webhook, injected"), "probe", true)
                 .getSpec().getInitContainers() != null);

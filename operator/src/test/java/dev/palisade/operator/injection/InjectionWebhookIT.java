@@ -116,7 +116,7 @@ class InjectionWebhookIT {
     namespace(PLAIN_NS, "main", false);
     admin.resource(WebhookConfigurations.fromChart(controlPlane, admin,
         WebhookCaBundleReconciler.DEFAULT_CONFIGURATION, "main",
-        "webhook.url=https://localhost:" + servers.httpsPort() + "/mutate-pods")).create();
+        "webhook.url=https://localhost:" + servers.webhookPort() + "/mutate-pods")).create();
     // Until the operator has written the caBundle, the API server cannot verify the webhook
     // and (failurePolicy Fail) refuses pods; then it picks the configuration up.
     await("the API server injects through the webhook").atMost(WAIT).ignoreExceptions()
@@ -414,7 +414,7 @@ class InjectionWebhookIT {
     try (HttpClient https = HttpClient.newBuilder().sslContext(TrustingRoot.sslContext(root))
         .connectTimeout(Duration.ofSeconds(10)).build()) {
       HttpResponse<String> response = https.send(HttpRequest.newBuilder(URI.create(
-              "https://localhost:" + servers.httpsPort() + PodInjectionWebhook.PATH))
+              "https://localhost:" + servers.webhookPort() + PodInjectionWebhook.PATH))
           .header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString(review.toString()))
           .build(), HttpResponse.BodyHandlers.ofString());

@@ -6,6 +6,12 @@ import static org.awaitility.Awaitility.await;
 import dev.palisade.api.v1alpha1.TrustDomain;
 import dev.palisade.api.v1alpha1.TrustDomainSpec;
 import dev.palisade.common.pki.Pem;
+import io.fabric8.kubernetes.api.model.Secret;
+import dev.palisade.common.pki.KeyType;
+import dev.palisade.operator.ca.RotationPlanner;
+import dev.palisade.operator.ca.CaState;
+import dev.palisade.operator.ca.CaSettings;
+import dev.palisade.operator.ca.CaSecrets;
 import dev.palisade.testing.ControlPlane;
 import dev.palisade.testing.Openssl;
 import dev.palisade.testing.OperatorServiceAccount;
@@ -70,7 +76,12 @@ class TrustDomainIT {
 
     var caSecret = admin.secrets().inNamespace(OPERATOR_NS).withName("palisade-ca-generated-it").get();
     assertThat(caSecret.getType()).isEqualTo("palisade.dev/ca");
-    assertThat(caSecret.getData()).containsKeys("ca.crt", "root.key", "issuer.crt", "issuer.key");
+    assertThat(caSecret.getData()).containsOnlyKeys("ca.crt", "issuer.crt", "issuer.key");
+    var rootSecret = admin.secrets().inNamespace(OPERATOR_NS)
+        .withName("palisade-ca-root-generated-it").get();
+    assertThat(rootSecret.getData()).as("the root key in a Secret of its own")
+        .containsOnlyKeys("root.key");
+    assertThat(rootSecret.getMetadata().getLabels()).doesNotContainKey("palisade.dev/ca");
 
     for (String ns : List.of(OPERATOR_NS, MESHED_NS)) {
       await("bundle in " + ns).atMost(WAIT).untilAsserted(() ->
@@ -137,6 +148,82 @@ class TrustDomainIT {
     assertNotReady("mismatched-it", "RootKeyMismatch", "not the private key of tls.crt");
     assertThat(awaitReady("imported-it").getStatus().root.fingerprint)
         .as("the good trust domain is unaffected").isEqualTo(ready.getStatus().root.fingerprint);
+  }
+
+  /**
+   * An install from before the split has root.key in the CA Secret, which every replica's
+   * informer holds; the leader moves it to a Secret of its own, same root, same key.
+   */
+  @Test
+  void aSingleSecretFromBeforeTheSplitIsSplitByTheLeader() {
+    CaSettings settings = new CaSettings("legacy.it", new CaSettings.GeneratedRoot(
+        KeyType.ECDSA_P256, Duration.ofDays(3650), Duration.ofDays(365)), KeyType.ECDSA_P256,
+        Duration.ofDays(90), Duration.ofDays(30), Duration.ofHours(24), Duration.ofMinutes(10));
+    CaState state = RotationPlanner.plan(Optional.empty(), settings, java.time.Instant.now())
+        .state();
+    Secret legacy = CaSecrets.toSecret(OPERATOR_NS, "legacy-it", state);
+    legacy.getData().put("root.key", base64(Pem.privateKey(state.newestRootKey())));
+    admin.resource(legacy).create();
+
+    apply(generated("legacy-it", "legacy.it"));
+
+    await("root key moved").atMost(WAIT).untilAsserted(() -> {
+      Secret ca = admin.secrets().inNamespace(OPERATOR_NS).withName("palisade-ca-legacy-it").get();
+      assertThat(ca.getData()).doesNotContainKey("root.key");
+      Secret root = admin.secrets().inNamespace(OPERATOR_NS).withName("palisade-ca-root-legacy-it")
+          .get();
+      assertThat(root).isNotNull();
+      assertThat(Pem.parsePrivateKey(decoded(root.getData()).get("root.key")))
+          .isEqualTo(state.newestRootKey());
+    });
+    assertThat(awaitReady("legacy-it").getStatus().root.fingerprint)
+        .isEqualTo(dev.palisade.common.pki.Fingerprints.sha256(state.newestRoot()));
+  }
+
+  /** Before, the registry signed with whichever of the two CAs it listed first. */
+  @Test
+  void aSecondTrustDomainClaimingTheSameTrustDomainIsRefused() {
+    apply(generated("first-claim-it", "claimed.it"));
+    String firstRoot = awaitReady("first-claim-it").getStatus().root.fingerprint;
+    apply(generated("second-claim-it", "claimed.it"));
+
+    assertNotReady("second-claim-it", "DuplicateTrustDomain", "first-claim-it");
+    assertThat(admin.secrets().inNamespace(OPERATOR_NS).withName("palisade-ca-second-claim-it")
+        .get()).as("no second CA").isNull();
+    assertThat(awaitReady("first-claim-it").getStatus().root.fingerprint).isEqualTo(firstRoot);
+  }
+
+  /** The CA's floor (an operator setting; 10s in the ITs, 1h by default) holds for TrustDomains. */
+  @Test
+  void aWorkloadLifetimeBelowTheCasMinimumIsRefused() {
+    TrustDomain td = generated("too-short-it", "too-short.it");
+    td.getSpec().workloadCertificates = new TrustDomainSpec.WorkloadCertificates();
+    td.getSpec().workloadCertificates.lifetime = "5s";
+    apply(td);
+
+    assertNotReady("too-short-it", "LifetimeTooShort", "minimum of 10s");
+  }
+
+  /** Before, a lifetime past the issuer's expiry was cut to it while the status said nothing. */
+  @Test
+  void aWorkloadLifetimeCutAtTheIssuersExpiryIsReported() {
+    TrustDomain td = generated("cut-it", "cut.it");
+    td.getSpec().workloadCertificates = new TrustDomainSpec.WorkloadCertificates();
+    td.getSpec().workloadCertificates.lifetime = "87600h";
+    apply(td);
+
+    await("LifetimeShortened").atMost(WAIT).untilAsserted(() -> assertThat(
+        get("cut-it").getStatus().conditions).anySatisfy(c -> {
+          assertThat(c.getType()).isEqualTo("LifetimeShortened");
+          assertThat(c.getStatus()).isEqualTo("True");
+          assertThat(c.getMessage()).contains("87600h").contains("issuer's expiry");
+        }));
+    await("event").atMost(WAIT).untilAsserted(() -> assertThat(
+        admin.v1().events().inNamespace("default").list().getItems()).anySatisfy(e -> {
+          assertThat(e.getInvolvedObject().getName()).isEqualTo("cut-it");
+          assertThat(e.getReason()).isEqualTo("LifetimeShortened");
+          assertThat(e.getType()).isEqualTo("Warning");
+        }));
   }
 
   @Test

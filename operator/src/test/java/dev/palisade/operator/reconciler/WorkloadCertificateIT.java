@@ -9,6 +9,7 @@ import dev.palisade.api.v1alpha1.WorkloadCertificate;
 import dev.palisade.api.v1alpha1.WorkloadCertificateSpec;
 import dev.palisade.common.pki.KeyPairs;
 import dev.palisade.common.pki.Pem;
+import dev.palisade.common.pki.X509Profiles;
 import dev.palisade.testing.CommandLine;
 import dev.palisade.testing.ControlPlane;
 import dev.palisade.testing.Openssl;
@@ -52,6 +53,8 @@ class WorkloadCertificateIT {
     td.getSpec().trustDomain = "wcert.it";
     td.getSpec().root = new TrustDomainSpec.RootSource();
     td.getSpec().root.generate = new TrustDomainSpec.GeneratedRoot();
+    td.getSpec().workloadCertificates = new TrustDomainSpec.WorkloadCertificates();
+    td.getSpec().workloadCertificates.maxLifetime = "8760h";
     admin.resource(td).forceConflicts().serverSideApply();
   }
 
@@ -149,6 +152,70 @@ class WorkloadCertificateIT {
       assertThat(c.getReason()).isEqualTo("TrustDomainNotReady");
       assertThat(c.getMessage()).contains("nowhere.it");
     }));
+  }
+
+  /**
+   * The CA's floor is an operator setting (1h and 5m by default, as cert-manager's; 10s and 5s in
+   * the ITs, {@link RunningOperator#TEST_LIMITS}); below it nothing is signed.
+   */
+  @Test
+  void lifetimesBelowTheCasMinimumOrAboveTheTrustDomainsMaximumAreRefused() {
+    apply("too-short", "spiffe://wcert.it/ns/wcert-it/sa/short", "too-short-tls", "5s", null);
+    apply("renews-too-late", "spiffe://wcert.it/ns/wcert-it/sa/late", "late-tls", "1h", "1s");
+    apply("too-long", "spiffe://wcert.it/ns/wcert-it/sa/long", "too-long-tls", "87600h", null);
+
+    awaitNotReady("too-short", "LifetimeTooShort", "minimum of 10s");
+    awaitNotReady("renews-too-late", "RenewBeforeTooShort", "minimum of 5s");
+    awaitNotReady("too-long", "LifetimeTooLong", "maxLifetime of 8760h");
+    assertThat(secret("too-short-tls")).as("nothing signed").isNull();
+    assertThat(secret("too-long-tls")).isNull();
+  }
+
+  /**
+   * Before, renewal was counted from the backdated notBefore and not limited: lifetime 1m with
+   * renewBefore 59s re-issued 54 times in 30 s. Now it is at least the minimum interval after issue.
+   */
+  @Test
+  void renewalIsNoSoonerThanTheMinimumIntervalAfterIssue() {
+    apply("eager", "spiffe://wcert.it/ns/wcert-it/sa/eager", "eager-tls", "20s", "19s");
+    var status = awaitReady("eager").getStatus();
+
+    Instant issued = Instant.parse(status.notBefore).plus(X509Profiles.CLOCK_SKEW);
+    assertThat(Duration.between(issued, Instant.parse(status.renewalTime)))
+        .isGreaterThanOrEqualTo(RunningOperator.TEST_LIMITS.minimumRenewalInterval());
+  }
+
+  /** Before, a lifetime past the issuer's expiry was cut to it while Ready said nothing. */
+  @Test
+  void aLifetimeCutAtTheIssuersExpiryIsReportedInStatusAndAnEvent() {
+    apply("cut", "spiffe://wcert.it/ns/wcert-it/sa/cut", "cut-tls", "4000h", null);
+    apply("billing-default", "spiffe://wcert.it/ns/wcert-it/sa/default", "default-tls", null, null);
+    WorkloadCertificate ready = awaitReady("cut");
+
+    assertThat(ready.getStatus().conditions).anySatisfy(c -> {
+      assertThat(c.getType()).isEqualTo("LifetimeShortened");
+      assertThat(c.getStatus()).isEqualTo("True");
+      assertThat(c.getMessage()).contains("4000h");
+    });
+    await("Warning event").atMost(WAIT).untilAsserted(() -> assertThat(
+        admin.v1().events().inNamespace(NS).list().getItems()).anySatisfy(e -> {
+          assertThat(e.getInvolvedObject().getName()).isEqualTo("cut");
+          assertThat(e.getReason()).isEqualTo("LifetimeShortened");
+          assertThat(e.getType()).isEqualTo("Warning");
+        }));
+    assertThat(awaitReady("billing-default").getStatus().conditions).anySatisfy(c -> {
+      assertThat(c.getType()).isEqualTo("LifetimeShortened");
+      assertThat(c.getStatus()).isEqualTo("False");
+    });
+  }
+
+  private static void awaitNotReady(String name, String reason, String message) {
+    await(name + " " + reason).atMost(WAIT).untilAsserted(() ->
+        assertThat(ready(get(name))).hasValueSatisfying(c -> {
+          assertThat(c.getStatus()).isEqualTo("False");
+          assertThat(c.getReason()).isEqualTo(reason);
+          assertThat(c.getMessage()).contains(message);
+        }));
   }
 
   private static void apply(String name, String spiffeId, String secretName, String lifetime,

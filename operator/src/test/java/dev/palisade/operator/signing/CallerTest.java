@@ -33,10 +33,16 @@ class CallerTest {
   }
 
   @Test
-  void anUnauthenticatedTokenIsInvalidAndTheApiServersReasonIsPassedOn() {
+  void anUnauthenticatedTokenIsInvalidAndTheApiServersReasonIsNotEchoed() throws Exception {
     TokenReviewStatus status = new TokenReviewStatusBuilder().withAuthenticated(false)
-        .withError("service account token has expired").build();
-    assertRefused(status, SigningOutcome.INVALID_TOKEN, "has expired");
+        .withError("[invalid bearer token, square/go-jose: error in cryptographic primitive]")
+        .build();
+    assertRefused(status, SigningOutcome.INVALID_TOKEN, "did not accept");
+    try {
+      Caller.fromReview(status, "palisade");
+    } catch (SigningRejection rejection) {
+      assertThat(rejection.getMessage()).doesNotContain("go-jose").doesNotContain("bearer token,");
+    }
     assertRefused(new TokenReviewStatus(), SigningOutcome.INVALID_TOKEN, "did not accept");
     assertRefused(null, SigningOutcome.INVALID_TOKEN, "did not accept");
   }

@@ -138,14 +138,15 @@ class CsrSigningIT {
 
   @Test
   void refusesATokenForAnotherAudience() {
-    // The API server itself refuses it (the review asks for audience "palisade"), so this is
-    // invalid_token; wrong_audience is for an API server that ignores spec.audiences (CallerTest).
+    // The token's own aud claim says so: refused before any TokenReview (SigningGuard).
     String kubernetesToken = workloads.token(cart, "https://kubernetes.default.svc");
+    int reviews = stack.tokenReviews.get();
 
-    HttpResponse<String> response = countedAs("invalid_token",
+    HttpResponse<String> response = countedAs("wrong_audience",
         () -> stack.post(kubernetesToken, SigningStack.body(csr())));
 
-    assertRefused(response, 401, "invalid_token");
+    assertRefused(response, 401, "wrong_audience");
+    assertThat(stack.tokenReviews.get()).as("no TokenReview").isEqualTo(reviews);
     assertThat(message(response)).contains("audience");
   }
 

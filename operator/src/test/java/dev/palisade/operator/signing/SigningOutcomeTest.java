@@ -39,7 +39,7 @@ class SigningOutcomeTest {
         Map.entry(403, "not_service_account,not_pod_bound,pod_not_found,pod_uid_mismatch,"
             + "pod_terminating,service_account_mismatch"),
         Map.entry(413, "body_too_large"),
-        Map.entry(429, "overloaded"),
+        Map.entry(429, "overloaded,rate_limited"),
         Map.entry(500, "internal_error"),
         Map.entry(503, "ca_unavailable,kube_api_unavailable"));
   }
@@ -47,7 +47,8 @@ class SigningOutcomeTest {
   @Test
   void onlyOverloadAndUnavailabilityAskForARetry() {
     assertThat(Arrays.stream(SigningOutcome.values()).filter(o -> o.retryAfterSeconds() > 0))
-        .containsExactlyInAnyOrder(SigningOutcome.OVERLOADED, SigningOutcome.CA_UNAVAILABLE,
+        .containsExactlyInAnyOrder(SigningOutcome.OVERLOADED, SigningOutcome.RATE_LIMITED,
+            SigningOutcome.CA_UNAVAILABLE,
             SigningOutcome.KUBE_API_UNAVAILABLE);
   }
 }

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.palisade.operator.http.BoundedWorkers;
 import dev.palisade.operator.http.HttpServer;
+import dev.palisade.operator.limits.SourceRateLimiter;
 import dev.palisade.operator.http.Json;
 import dev.palisade.operator.metrics.AdminServer;
 import dev.palisade.operator.metrics.CaMetrics;
@@ -45,17 +46,36 @@ final class SigningStack implements AutoCloseable {
   final HttpServer https;
   final HttpServer admin;
   final HttpClient client;
+  /** TokenReviews sent to the API server so far. */
+  final java.util.concurrent.atomic.AtomicInteger tokenReviews =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** Generous per-source limits: every test client calls from 127.0.0.1. */
+  static SourceRateLimiter oneSourceForAll() {
+    return new SourceRateLimiter(100_000, 100_000, 16, Clock.systemUTC());
+  }
 
   SigningStack(KubernetesClient operator, InProcessCa ca, int threads, int queue) {
+    this(operator, ca, threads, queue, oneSourceForAll());
+  }
+
+  SigningStack(KubernetesClient operator, InProcessCa ca, int threads, int queue,
+      SourceRateLimiter sources) {
     this.ca = ca;
     serving = new ServingCertificate(ca, OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT,
         List.of("localhost"), metrics, Clock.systemUTC()).start();
     await("serving certificate").atMost(Duration.ofSeconds(30)).until(serving::isReady);
     workers = new BoundedWorkers("signing", threads, queue);
+    TokenReviewAuthenticator api = new TokenReviewAuthenticator(operator);
+    CallerAuthenticator reviews = token -> {
+      tokenReviews.incrementAndGet();
+      return api.authenticate(token);
+    };
     https = HttpServer.https("signing", serving)
         .eventLoopThreads(2)
         .route("POST", CertificatesEndpoint.PATH,
-            CertificatesEndpoint.forCluster(operator, ca, workers, metrics))
+            new SigningGuard(new CertificatesEndpoint(ca, reviews, new PodBindingCheck(operator),
+                workers, metrics), metrics, Clock.systemUTC(), sources))
         .bind(loopback());
     ReadinessChecks readiness = new ReadinessChecks()
         .add("https-server", https::isServing)

@@ -4,6 +4,7 @@ import dev.palisade.api.v1alpha1.TrustDomain;
 import dev.palisade.api.v1alpha1.TrustDomainStatus;
 import dev.palisade.common.pki.Fingerprints;
 import dev.palisade.operator.ca.CaState;
+import dev.palisade.operator.ca.KubeDurations;
 import dev.palisade.operator.kube.Conditions;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -31,6 +32,35 @@ final class TrustDomainStatusFactory {
         : "Issuing workload certificates for " + state.trustDomain();
     status.conditions = conditions.set(previous.conditions, Conditions.READY, true, "Issuing",
         message, generation);
+    return status;
+  }
+
+  /**
+   * Condition type saying workload certificates are cut at the issuer's expiry, shorter than the
+   * lifetime asked for; never silent.
+   */
+  static final String LIFETIME_SHORTENED = "LifetimeShortened";
+
+  boolean lifetimeShortened(TrustDomainStatus status) {
+    return status.conditions.stream().anyMatch(c -> c.getType().equals(LIFETIME_SHORTENED)
+        && c.getStatus().equals("True"));
+  }
+
+  static String shortenedMessage(CaState state) {
+    return "spec.workloadCertificates.lifetime "
+        + KubeDurations.format(state.workloadLifetime()) + " reaches past the"
+        + " issuer's expiry (" + state.issuer().certificate().getNotAfter().toInstant() + "):"
+        + " workload certificates are cut to it; set a shorter lifetime or a longer"
+        + " spec.issuer.lifetime";
+  }
+
+  TrustDomainStatus withLifetimeShortened(TrustDomain trustDomain, TrustDomainStatus status,
+      CaState state, boolean shortened) {
+    long generation = trustDomain.getMetadata().getGeneration();
+    status.conditions = conditions.set(status.conditions, LIFETIME_SHORTENED, shortened,
+        shortened ? "CutAtIssuerExpiry" : "AsRequested",
+        shortened ? shortenedMessage(state)
+            : "workload certificates get the lifetime asked for", generation);
     return status;
   }
 

@@ -3,7 +3,6 @@ package dev.palisade.operator.reconciler.workloadcertificate;
 import dev.palisade.common.pki.KeyType;
 import dev.palisade.common.pki.Pem;
 import dev.palisade.common.spiffe.WorkloadIdentity;
-import dev.palisade.common.time.Renewal;
 import dev.palisade.operator.ca.CaState;
 import dev.palisade.operator.ca.SignedCertificate;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -12,8 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -73,18 +70,15 @@ final class CertificateSecrets {
   }
 
   /**
-   * Whether the Secret's certificate must be replaced: renewal time reached, another identity or
-   * key type, or it does not chain to the CA's newest root (after a root rotation). An issuer
-   * renewed under the same root changes nothing: the old chain stays valid.
+   * Whether the Secret's certificate no longer fits, whatever its age: another identity or key
+   * type, or it does not chain to the CA's newest root (after a root rotation). An issuer renewed
+   * under the same root changes nothing: the old chain stays valid.
    */
-  static boolean needsNewCertificate(Current current, WorkloadIdentity identity, KeyType keyType,
-      CaState ca, Duration renewBefore, Instant now) {
+  static boolean outdated(Current current, WorkloadIdentity identity, KeyType keyType,
+      CaState ca) {
     X509Certificate leaf = current.leaf();
-    Instant renewal = Renewal.renewalTime(leaf.getNotBefore().toInstant(),
-        leaf.getNotAfter().toInstant(), renewBefore);
     boolean sameKeyType = (leaf.getPublicKey() instanceof ECPublicKey) == (keyType == KeyType.ECDSA_P256);
-    return !now.isBefore(renewal)
-        || !sameKeyType
+    return !sameKeyType
         || !identity.toString().equals(uriSan(leaf))
         || !chainsTo(current.chain(), ca.newestRoot());
   }

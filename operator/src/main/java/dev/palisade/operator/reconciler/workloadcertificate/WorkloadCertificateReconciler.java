@@ -6,11 +6,13 @@ import dev.palisade.common.pki.KeyType;
 import dev.palisade.common.spiffe.InvalidSpiffeIdException;
 import dev.palisade.common.spiffe.WorkloadIdentity;
 import dev.palisade.common.time.KubeDuration;
-import dev.palisade.common.time.Renewal;
 import dev.palisade.operator.ca.CaRegistry;
 import dev.palisade.operator.ca.CaSecrets;
 import dev.palisade.operator.ca.CaState;
 import dev.palisade.operator.ca.CaUnavailableException;
+import dev.palisade.operator.ca.CertificateLimits;
+import dev.palisade.operator.ca.KubeDurations;
+import dev.palisade.operator.ca.LifetimeRules;
 import dev.palisade.operator.ca.SignedCertificate;
 import dev.palisade.operator.kube.Conditions;
 import dev.palisade.operator.kube.EventRecorder;
@@ -49,16 +51,26 @@ public class WorkloadCertificateReconciler implements Reconciler<WorkloadCertifi
 
   static final String SECRET_LABEL = "palisade.dev/workload-certificate";
   private static final Duration RETRY = Duration.ofSeconds(30);
+  /** Condition type saying the certificate is shorter than asked for; never silent. */
+  static final String LIFETIME_SHORTENED = "LifetimeShortened";
 
   private final CaSecretWatch caSecrets;
   private final Clock clock;
   private final Conditions conditions;
+  private final CertificateLimits limits;
 
   /** @param caSecrets the operator's shared watch on the CA Secrets */
   public WorkloadCertificateReconciler(CaSecretWatch caSecrets, Clock clock) {
+    this(caSecrets, clock, CertificateLimits.DEFAULTS);
+  }
+
+  /** @param limits the CA's lifetime floor and re-issue rate, an operator setting */
+  public WorkloadCertificateReconciler(CaSecretWatch caSecrets, Clock clock,
+      CertificateLimits limits) {
     this.caSecrets = caSecrets;
     this.clock = clock;
     this.conditions = new Conditions(clock);
+    this.limits = limits;
   }
 
   @Override
@@ -100,19 +112,29 @@ public class WorkloadCertificateReconciler implements Reconciler<WorkloadCertifi
     Instant now = clock.instant();
     Duration renewBefore = Optional.ofNullable(certificate.getSpec().renewBefore)
         .map(KubeDuration::parse).orElse(null);
+    Duration lifetime = Optional.ofNullable(certificate.getSpec().lifetime)
+        .map(KubeDuration::parse).orElse(null);
+    Duration requested = lifetime != null ? lifetime : ca.get().workloadLifetime();
+    Optional<LifetimeRules.Refusal> refusal = LifetimeRules.check(
+        lifetime != null ? "spec.lifetime" : "the TrustDomain's workload lifetime", requested,
+        renewBefore, TrustDomainLimits.maxLifetime(context.getClient(), identity.trustDomain()),
+        limits);
+    if (refusal.isPresent()) {
+      return notReady(certificate, refusal.get().reason(), refusal.get().message());
+    }
     KeyType keyType = certificate.getSpec().keyAlgorithm == null
         ? KeyType.ECDSA_P256 : KeyType.valueOf(certificate.getSpec().keyAlgorithm.name());
     CertificateSecrets.Current current = existing.map(CertificateSecrets::read).orElse(null);
     X509Certificate leaf;
     CertificateSecrets.Material material;
-    if (current != null && !CertificateSecrets.needsNewCertificate(current, identity, keyType,
-        ca.get(), renewBefore, now)) {
+    IssueSchedule schedule = IssueSchedule.decide(current == null ? null : current.leaf(),
+        current != null && CertificateSecrets.outdated(current, identity, keyType, ca.get()),
+        renewBefore, limits, now);
+    if (!schedule.issueNow()) {
       leaf = current.leaf();
       material = CertificateSecrets.Material.kept(current, ca.get().roots());
     } else {
       KeyPair keys = keyType.generate();
-      Duration lifetime = Optional.ofNullable(certificate.getSpec().lifetime)
-          .map(KubeDuration::parse).orElse(null);
       SignedCertificate signed;
       try {
         signed = registry.signWorkload(keys.getPublic(), identity, lifetime);
@@ -123,14 +145,19 @@ public class WorkloadCertificateReconciler implements Reconciler<WorkloadCertifi
       leaf = signed.leaf();
       events.normal(certificate, current == null ? "Issued" : "Renewed", "Wrote a certificate for "
           + identity + " valid until " + leaf.getNotAfter().toInstant() + " to Secret " + secretName);
+      if (LifetimeRules.shortened(leaf, requested)) {
+        events.warning(certificate, LIFETIME_SHORTENED, shortenedMessage(leaf, requested));
+      }
     }
     // The dependent writes the Secret if it differs (a new certificate, a new bundle, no owner).
     var workflow = context.managedWorkflowAndDependentResourceContext();
     workflow.put(CertificateSecretDependent.MATERIAL, material);
     workflow.reconcileManagedWorkflow().throwAggregateExceptionIfErrorsPresent();
 
-    Instant renewal = Renewal.renewalTime(leaf.getNotBefore().toInstant(),
-        leaf.getNotAfter().toInstant(), renewBefore);
+    Instant renewal = LifetimeRules.renewalTime(leaf, renewBefore, limits);
+    if (!schedule.issueNow() && schedule.nextCheck().isBefore(renewal)) {
+      renewal = schedule.nextCheck(); // outdated: re-issued once the rate limit allows
+    }
     WorkloadCertificateStatus status = status(certificate);
     status.notBefore = leaf.getNotBefore().toInstant().toString();
     status.notAfter = leaf.getNotAfter().toInstant().toString();
@@ -139,10 +166,21 @@ public class WorkloadCertificateReconciler implements Reconciler<WorkloadCertifi
     status.conditions = conditions.set(status.conditions, Conditions.READY, true, "Issued",
         "Secret " + secretName + " holds a certificate for " + identity,
         certificate.getMetadata().getGeneration());
+    boolean shortened = LifetimeRules.shortened(leaf, requested);
+    status.conditions = conditions.set(status.conditions, LIFETIME_SHORTENED, shortened,
+        shortened ? "CutAtIssuerExpiry" : "AsRequested",
+        shortened ? shortenedMessage(leaf, requested) : "the certificate has the lifetime asked for",
+        certificate.getMetadata().getGeneration());
     certificate.setStatus(status);
     Duration wait = Duration.between(now, renewal);
     return UpdateControl.patchStatus(certificate)
         .rescheduleAfter(wait.isNegative() ? Duration.ofSeconds(1) : wait);
+  }
+
+  private static String shortenedMessage(X509Certificate leaf, Duration requested) {
+    return "the certificate is valid until " + leaf.getNotAfter().toInstant() + ", shorter than"
+        + " the " + KubeDurations.format(requested) + " asked for: it is cut at the issuer's"
+        + " expiry; ask for a shorter lifetime or give the TrustDomain's issuer a longer one";
   }
 
   private UpdateControl<WorkloadCertificate> notReady(WorkloadCertificate certificate,
