@@ -22,7 +22,7 @@ class CheckLogicTest {
         new RbacRules.Permission("admissionregistration.k8s.io", "mutatingwebhookconfigurations",
             null, "patch", "palisade-inject", false),
         new RbacRules.Permission("coordination.k8s.io", "leases", null, "update", null, true),
-        new RbacRules.Permission("events.k8s.io", "events", null, "create", null, false));
+        new RbacRules.Permission("", "events", null, "create", null, false));
     assertThat(permissions).noneMatch(p -> p.resource().contains("{{"));
     assertThat(permissions.get(0).toString()).isEqualTo("get trustdomains.palisade.dev");
   }
