@@ -104,9 +104,11 @@ final class InboundAdmission extends ChannelInboundHandlerAdapter {
       ctx.close();
       return;
     }
-    SslHandler tls = contexts.get().server().newHandler(ctx.alloc());
+    SslHandler tls = contexts.get().serverHandler(ctx.alloc());
     tls.setHandshakeTimeoutMillis(0); // AdmissionDeadline times the whole admission
     ctx.pipeline().addBefore(ctx.name(), TLS, tls);
+    ctx.pipeline().addBefore(TLS, EndOfInputAfterHandshake.NAME,
+        new EndOfInputAfterHandshake(tls));
     tlsStarted = true;
   }
 

@@ -99,9 +99,11 @@ final class OutboundAdmission extends ChannelInboundHandlerAdapter {
     }
     meshed = mesh;
     connect(channel -> {
-      SslHandler tls = contexts.get().client().newHandler(channel.alloc(),
+      SslHandler tls = contexts.get().clientHandler(channel.alloc(),
           context.destination().getHostString(), context.destination().getPort());
       tls.setHandshakeTimeoutMillis(0); // AdmissionDeadline times the whole admission
+      channel.pipeline().addLast(EndOfInputAfterHandshake.NAME,
+          new EndOfInputAfterHandshake(tls));
       channel.pipeline().addLast(InboundAdmission.TLS, tls);
       channel.pipeline().addLast(ServerIdentityCheck.NAME, new ServerIdentityCheck());
       channel.pipeline().addLast(RelayHandler.NAME, relay());

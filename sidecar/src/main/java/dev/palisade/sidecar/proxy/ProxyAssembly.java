@@ -19,6 +19,7 @@ import dev.palisade.sidecar.tls.InvalidTlsMaterialException;
 import dev.palisade.sidecar.tls.PemFilesCertificateSource;
 import dev.palisade.sidecar.tls.TlsContexts;
 import dev.palisade.sidecar.tls.TlsSettings;
+import dev.palisade.sidecar.tls.VerificationExecutor;
 import dev.palisade.sidecar.tls.TlsSettings.TlsVersion;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -58,7 +59,7 @@ record ProxyAssembly(ProxySettings settings, OriginalDestinationResolver inbound
     URI caEndpoint = caEndpoint(flags);
     URI configEndpoint = configEndpoint(flags);
     TlsSettings tls = new TlsSettings(trustDomain, TlsVersion.parse(flags.minTlsVersion),
-        Duration.ofHours(1), Clock.systemUTC());
+        Duration.ofHours(1), Clock.systemUTC(), VerificationExecutor.shared());
     ProxySettings.Builder builder = ProxySettings.builder(trustDomain).tls(tls)
         .certificates(caEndpoint != null ? caSource(flags, caEndpoint) : pemSource(flags));
     if (flags.config != null) {

@@ -12,7 +12,10 @@ import io.netty.handler.ssl.OpenSslContextOption;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.SslHandler;
 import java.security.cert.X509Certificate;
+import java.util.concurrent.Executor;
 import javax.net.ssl.SSLException;
 
 /**
@@ -25,7 +28,7 @@ import javax.net.ssl.SSLException;
  * close, and nothing has to count references by hand.
  */
 public record TlsContexts(TlsMaterial material, SpiffeId identity, SslContext server,
-    SslContext client) {
+    SslContext client, Executor verification) {
 
   private static final ApplicationProtocolConfig ALPN = new ApplicationProtocolConfig(
       Protocol.ALPN,
@@ -68,6 +71,8 @@ public record TlsContexts(TlsMaterial material, SpiffeId identity, SslContext se
           // An unauthenticated client's certificate message, bounded before we look at it.
           .option(OpenSslContextOption.MAX_CERTIFICATE_LIST_BYTES,
               PeerVerifier.MAX_CERTIFICATE_LIST_BYTES)
+          // The peer's chain is verified as a delegated task, on settings.verification().
+          .option(OpenSslContextOption.USE_TASKS, true)
           .applicationProtocolConfig(ALPN)
           .sessionTimeout(settings.sessionTimeout().toSeconds())
           .build();
@@ -78,14 +83,25 @@ public record TlsContexts(TlsMaterial material, SpiffeId identity, SslContext se
           .trustManager(new SpiffeTrustManager(verifier))
           .option(OpenSslContextOption.MAX_CERTIFICATE_LIST_BYTES,
               PeerVerifier.MAX_CERTIFICATE_LIST_BYTES)
+          .option(OpenSslContextOption.USE_TASKS, true)
           // Peers are identified by SPIFFE ID, checked after the handshake; never by hostname.
           .endpointIdentificationAlgorithm(null)
           .applicationProtocolConfig(ALPN)
           .sessionTimeout(settings.sessionTimeout().toSeconds())
           .build();
-      return new TlsContexts(material, identity, server, client);
+      return new TlsContexts(material, identity, server, client, settings.verification());
     } catch (SSLException | RuntimeException e) {
       throw new InvalidTlsMaterialException("BoringSSL refused the material: " + e.getMessage(), e);
     }
+  }
+
+  /** The handler for an inbound connection; the peer's chain is verified off the event loop. */
+  public SslHandler serverHandler(ByteBufAllocator alloc) {
+    return server.newHandler(alloc, verification);
+  }
+
+  /** The handler for an outbound connection to {@code host:port}. */
+  public SslHandler clientHandler(ByteBufAllocator alloc, String host, int port) {
+    return client.newHandler(alloc, host, port, verification);
   }
 }

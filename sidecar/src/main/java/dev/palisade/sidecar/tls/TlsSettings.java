@@ -3,6 +3,7 @@ package dev.palisade.sidecar.tls;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 /**
  * How TLS contexts are built.
@@ -11,9 +12,10 @@ import java.util.List;
  * @param minVersion the oldest TLS version accepted (1.3 unless explicitly lowered)
  * @param sessionTimeout how long a session may be resumed (resumption re-checks expiry)
  * @param clock the time certificates are checked against
+ * @param verification where peers' chains are verified, off the event loops
  */
 public record TlsSettings(String trustDomain, TlsVersion minVersion, Duration sessionTimeout,
-    Clock clock) {
+    Clock clock, Executor verification) {
 
   /** The ALPN protocol sidecars announce to each other. */
   public static final String ALPN_PROTOCOL = "palisade/1";
@@ -34,7 +36,12 @@ public record TlsSettings(String trustDomain, TlsVersion minVersion, Duration se
 
   public static TlsSettings defaults(String trustDomain) {
     return new TlsSettings(trustDomain, TlsVersion.TLS_1_3, Duration.ofHours(1),
-        Clock.systemUTC());
+        Clock.systemUTC(), VerificationExecutor.shared());
+  }
+
+  /** These settings with chains verified on {@code executor}. */
+  public TlsSettings withVerification(Executor executor) {
+    return new TlsSettings(trustDomain, minVersion, sessionTimeout, clock, executor);
   }
 
   /** The protocol names for Netty, newest last. */
