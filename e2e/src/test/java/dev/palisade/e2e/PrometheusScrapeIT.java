@@ -4,7 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.palisade.api.v1alpha1.MeshPolicy;
+import dev.palisade.api.v1alpha1.MeshPolicySpec;
+import dev.palisade.api.v1alpha1.WorkloadSelector;
+import dev.palisade.common.pki.KeyType;
 import dev.palisade.common.pki.Pem;
+import dev.palisade.common.policy.MtlsMode;
+import dev.palisade.sidecar.identity.IdentityClient;
+import dev.palisade.sidecar.identity.IdentityException;
+import dev.palisade.operator.injection.PodInjectionWebhook;
+import dev.palisade.testing.TrustingRoot;
 import dev.palisade.testing.MonitoringFiles.LabelMatcher;
 import dev.palisade.testing.MonitoringFiles.Selector;
 import dev.palisade.sidecar.proxy.ProxyCommand;
@@ -19,9 +28,13 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,9 +50,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The alerts and dashboards against what the code really exports: a real operator (with its
- * CA, on the test control plane) and a real proxy that got its certificate from it, scraped
- * over HTTP, and a real Prometheus scraping both with the chart's alert rules and one
- * recording rule per dashboard query loaded.
+ * CA, on the test control plane) and two real proxies that got their certificates from it, the
+ * client's outbound connections reaching the server's inbound over mTLS (the operator's
+ * destination lookup finds the server's pod at 127.0.0.1), scraped over HTTP, and a real
+ * Prometheus scraping all three with the chart's alert rules and one recording rule per
+ * dashboard query loaded: every rule evaluates, and every panel returns data.
  */
 class PrometheusScrapeIT {
 
@@ -50,6 +65,8 @@ class PrometheusScrapeIT {
   private static OperatorStack stack;
   private static EchoServer echo;
   private static RunningProxy proxy;
+  private static RunningProxy client;
+  private static int policyEdits;
   private static Prometheus prometheus;
 
   @BeforeAll
@@ -58,26 +75,41 @@ class PrometheusScrapeIT {
     await("trust bundle").atMost(Duration.ofSeconds(60)).until(() -> !stack.bundle().isEmpty());
     Files.writeString(dir.resolve("ca.crt"), Pem.certificates(stack.bundle()));
     echo = EchoServer.start();
-    stack.workloads.serviceAccount("web");
-    Pod pod = stack.workloads.pod("web-0", "web", Map.of("palisade.dev/proxy", "injected"));
-    Path token = dir.resolve("web-0.token");
-    Files.writeString(token, stack.workloads.token(pod, "palisade"));
-    proxy = ProxyCommand.start(new String[] {"--trust-domain=" + TRUST_DOMAIN,
-        "--ca-bundle=" + dir.resolve("ca.crt"), "--token-file=" + token,
-        "--ca-endpoint=" + stack.https("/v1/certificates"), "--config-endpoint=" + stack.https("/"),
-        "--pod-name=web-0", "--listen-address=127.0.0.1", "--admin-address=127.0.0.1",
-        "--ephemeral-ports", "--worker-threads=1",
-        "--inbound-target-port=" + echo.port(), "--outbound-target=127.0.0.1:1"}, null);
-    await("proxy ready (certificate and first configuration)").atMost(Duration.ofSeconds(60))
-        .until(() -> proxy.runtime().ready());
+    // The server's pod is at 127.0.0.1, so the client's outbound lookup finds it meshed.
+    proxy = startProxy(stack.workloads.running(injectedPod("web-0", "web"), "127.0.0.1"),
+        "--outbound-target=127.0.0.1:1");
+    client = startProxy(injectedPod("client-0", "client"), "--outbound-target=127.0.0.1:"
+        + proxy.runtime().inboundAddress().getPort());
+    await("proxies ready (certificate and first configuration)").atMost(Duration.ofSeconds(60))
+        .until(() -> proxy.runtime().ready() && client.runtime().ready());
     await("CA expiry published").atMost(Duration.ofSeconds(60))
         .until(() -> operatorMetrics().text().contains("palisade_ca_expiry_timestamp_seconds{role=\"issuer\"}"));
+  }
+
+  private static Pod injectedPod(String name, String serviceAccount) {
+    stack.workloads.serviceAccount(serviceAccount);
+    return stack.workloads.pod(name, serviceAccount, Map.of("palisade.dev/proxy", "injected"));
+  }
+
+  private static RunningProxy startProxy(Pod pod, String outbound) throws Exception {
+    String name = pod.getMetadata().getName();
+    Path token = dir.resolve(name + ".token");
+    Files.writeString(token, stack.workloads.token(pod, "palisade"));
+    return ProxyCommand.start(new String[] {"--trust-domain=" + TRUST_DOMAIN,
+        "--ca-bundle=" + dir.resolve("ca.crt"), "--token-file=" + token,
+        "--ca-endpoint=" + stack.https("/v1/certificates"), "--config-endpoint=" + stack.https("/"),
+        "--pod-name=" + name, "--listen-address=127.0.0.1", "--admin-address=127.0.0.1",
+        "--ephemeral-ports", "--worker-threads=1",
+        "--inbound-target-port=" + echo.port(), outbound}, null);
   }
 
   @AfterAll
   static void stop() throws Exception {
     if (prometheus != null) {
       prometheus.close();
+    }
+    if (client != null) {
+      client.close();
     }
     if (proxy != null) {
       proxy.close();
@@ -93,7 +125,7 @@ class PrometheusScrapeIT {
   @Test
   void everyMetricTheAlertsAndDashboardsUseIsExportedWithTheValuesTheyMatch() {
     Map<String, Set<String>> exported = exportedSeries(
-        operatorMetrics().text() + "\n" + proxyMetrics().text());
+        operatorMetrics().text() + "\n" + proxyMetrics(proxy).text());
     List<String> expressions = new ArrayList<>(MonitoringFiles.alerts().values());
     MonitoringFiles.panelQueries().forEach(q -> expressions.add(q.expr()));
     Set<String> used = new TreeSet<>();
@@ -105,7 +137,7 @@ class PrometheusScrapeIT {
         Set<String> series = exported.get(selector.metric());
         for (LabelMatcher matcher : selector.matchers()) {
           if (matcher.value().contains(".*") || matcher.label().equals("namespace")
-              || matcher.label().equals("pod")) {
+              || matcher.label().equals("pod") || matcher.label().equals("area")) {
             continue; // dashboard variables and target labels, not the code's
           }
           // Each value a matcher names (every alternative of a regex) is a value the code
@@ -136,16 +168,18 @@ class PrometheusScrapeIT {
             new Prometheus.Target("palisade-operator", stack.servers.adminPort(), "palisade-system",
                 "palisade-operator-0"),
             new Prometheus.Target("palisade-proxy", proxy.runtime().adminAddress().getPort(), NS,
-                "web-0")),
+                "web-0"),
+            new Prometheus.Target("palisade-proxy", client.runtime().adminAddress().getPort(), NS,
+                "client-0")),
         List.of(MonitoringFiles.ALERTS, rules));
 
     await("both targets up").atMost(Duration.ofSeconds(60)).untilAsserted(() ->
         assertThat(prometheus.query("sum(up)").path(0).path("value").path(1).asText())
-            .isEqualTo("2"));
+            .isEqualTo("3"));
     // The certificate the operator issued, as Prometheus has it: about 24h ahead.
     await("certificate expiry scraped").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(prometheus.query(
-            "palisade_certificate_expiry_timestamp_seconds{namespace=\"" + NS + "\"} - time()")
+            "palisade_certificate_expiry_timestamp_seconds{pod=\"web-0\"} - time()")
             .path(0).path("value").path(1).asDouble()).isBetween(20 * 3600.0, 24 * 3600.0));
 
     // Every rule, alerts and dashboard queries, evaluates without error on real series.
@@ -169,7 +203,7 @@ class PrometheusScrapeIT {
     assertThat(prometheus.api("/api/v1/alerts").path("data").path("alerts")).isEmpty();
     // The CA panel's query finds both roles.
     await("CA panel recorded").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(prometheus.query("count(" + recordOf("palisade-control-plane",
+        assertThat(prometheus.query("count(" + recordOf("palisade-identity-ca",
             "CA time to expiry") + ")").path(0).path("value").path(1).asText()).isEqualTo("2"));
 
     // Garbage on the STRICT inbound port: refused, and the handshake alert picks it up.
@@ -185,8 +219,98 @@ class PrometheusScrapeIT {
           }
           assertThat(pending).contains("PalisadeHandshakeFailuresHigh " + NS + " inbound pending");
         });
-    assertThat(prometheus.query("sum(" + recordOf("palisade-data-plane", "Refusals by reason")
+    assertThat(prometheus.query("sum(" + recordOf("palisade-mesh-overview", "Refusals by reason")
         + ")").path(0).path("value").path(1).asDouble()).isPositive();
+
+    // Traffic of every kind the dashboards show, until every panel's query returns a number
+    // (not only series at zero or NaN: a rate, ratio or quantile needs events in its window).
+    String clientIdentity = "spiffe://" + TRUST_DOMAIN + "/ns/" + NS + "/sa/client";
+    await("every dashboard panel returns data").atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+          roundTripThroughTheMesh();
+          sendGarbage(proxy.runtime().inboundAddress());
+          askTheWebhook();
+          askForACertificate();
+          changeAPolicy();
+          List<String> without = new ArrayList<>();
+          for (MonitoringFiles.PanelQuery query : MonitoringFiles.panelQueries()) {
+            JsonNode result = prometheus.query(MonitoringFiles.recordName(query));
+            boolean aNumber = false;
+            for (JsonNode series : result) {
+              aNumber |= !Double.isNaN(series.path("value").path(1).asDouble(Double.NaN));
+            }
+            if (!aNumber) {
+              without.add(query.dashboard() + ": " + query.title() + " " + query.refId());
+            }
+          }
+          assertThat(without).as("panels without a number").isEmpty();
+          // Who talks to whom: the server's proxy names its caller by the identity it verified.
+          assertThat(prometheus.query(recordOf("palisade-mesh-overview",
+              "Top callers by connections"))).anySatisfy(series -> {
+                assertThat(series.path("metric").path("pod").asText()).isEqualTo("web-0");
+                assertThat(series.path("metric").path("peer").asText()).isEqualTo(clientIdentity);
+                assertThat(series.path("value").path(1).asDouble()).isPositive();
+              });
+        });
+    assertThat(proxyMetrics(client).text()).contains("palisade_connections_total{direction="
+        + "\"outbound\",peer=\"spiffe://" + TRUST_DOMAIN + "/ns/" + NS + "/sa/web\"}");
+  }
+
+  /** A signing request, as a proxy renewing its certificate makes it. */
+  private static void askForACertificate() throws Exception {
+    try {
+      new IdentityClient(URI.create(stack.https("/v1/certificates")),
+          dir.resolve("client-0.token"), stack::bundle, KeyType.ECDSA_P256).fetch();
+    } catch (IdentityException e) {
+      // a refusal (the per-caller rate limit) is an answer the panels count too
+    }
+  }
+
+  /** A MeshPolicy that selects no pod, edited: a reconcile, and nothing else changes. */
+  private static void changeAPolicy() {
+    MeshPolicy policy = new MeshPolicy();
+    policy.getMetadata().setName("dashboard-reconciles");
+    policy.getMetadata().setNamespace(NS);
+    policy.setSpec(new MeshPolicySpec());
+    policy.getSpec().selector = new WorkloadSelector();
+    policy.getSpec().selector.matchLabels = Map.of("app", "nobody");
+    policy.getSpec().mode = ++policyEdits % 2 == 0 ? MtlsMode.STRICT : MtlsMode.PERMISSIVE;
+    stack.admin.resource(policy).forceConflicts().serverSideApply();
+  }
+
+  /** One request and its echo through client's outbound, mTLS, and web's inbound. */
+  private static void roundTripThroughTheMesh() throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.connect(client.runtime().outboundAddress(), 5_000);
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write("ping\n".getBytes(StandardCharsets.US_ASCII));
+      socket.shutdownOutput();
+      assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+          .isEqualTo("ping\n");
+    }
+  }
+
+  /** An admission review for a pod, as the API server would send it. */
+  private static void askTheWebhook() throws Exception {
+    X509Certificate root = stack.bundle().stream().filter(c -> c.getSubjectX500Principal()
+        .getName().contains("O=" + TRUST_DOMAIN)).findFirst().orElseThrow();
+    String review = """
+        {"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": {
+          "uid": "%s", "kind": {"group": "", "version": "v1", "kind": "Pod"},
+          "resource": {"group": "", "version": "v1", "resource": "pods"},
+          "namespace": "%s", "operation": "CREATE",
+          "object": {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "app-0"},
+            "spec": {"containers": [{"name": "app", "image": "example.invalid/app"}]}}}}
+        """.formatted(java.util.UUID.randomUUID(), NS);
+    try (HttpClient http = HttpClient.newBuilder().sslContext(TrustingRoot.sslContext(root))
+        .build()) {
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(
+              "https://localhost:" + stack.servers.webhookPort() + PodInjectionWebhook.ENABLED_PATH))
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(review)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
   }
 
   /** The recording rule of a panel's first query. */
@@ -211,9 +335,9 @@ class PrometheusScrapeIT {
         + "/metrics"));
   }
 
-  private static PrometheusText proxyMetrics() {
+  private static PrometheusText proxyMetrics(RunningProxy which) {
     return PrometheusText.scrape(URI.create("http://127.0.0.1:"
-        + proxy.runtime().adminAddress().getPort() + "/metrics"));
+        + which.runtime().adminAddress().getPort() + "/metrics"));
   }
 
   private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{.*})? .*");

@@ -27,7 +27,7 @@ public final class Main {
     SharedWatches watches = new SharedWatches(client, config.namespace(), clock);
     OperatorServers servers = new OperatorServers(client, config, clock, watches);
     PalisadeOperator operator = new PalisadeOperator(client, config.operatorSettings(), clock,
-        watches);
+        watches, servers.registry());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       operator.close();

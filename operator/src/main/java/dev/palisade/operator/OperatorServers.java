@@ -9,12 +9,14 @@ import dev.palisade.operator.http.HttpServer;
 import dev.palisade.operator.injection.PodInjectionWebhook;
 import dev.palisade.operator.metrics.AdminServer;
 import dev.palisade.operator.metrics.CaMetrics;
+import dev.palisade.operator.metrics.JvmMetrics;
 import dev.palisade.operator.metrics.ReadinessChecks;
 import dev.palisade.operator.signing.CertificatesEndpoint;
 import dev.palisade.operator.signing.ServingCertificate;
 import dev.palisade.operator.signing.SigningGuard;
 import dev.palisade.operator.watch.SharedWatches;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
@@ -66,6 +68,7 @@ public final class OperatorServers implements AutoCloseable {
   private OperatorServers(KubernetesClient client, OperatorConfig config, Clock clock,
       SharedWatches watches, boolean ownsWatches) {
     ownWatches = ownsWatches ? watches : null;
+    JvmMetrics.bindTo(registry);
     CaMetrics metrics = new CaMetrics(registry);
     watches.caSecrets().start();
     cas = watches.caSecrets().registry();
@@ -98,6 +101,8 @@ public final class OperatorServers implements AutoCloseable {
   private static void publishExpiry(CaMetrics metrics, CaState state) {
     metrics.caExpiry(CaMetrics.Role.ROOT, state.newestRoot().getNotAfter().toInstant());
     metrics.caExpiry(CaMetrics.Role.ISSUER, state.issuer().certificate().getNotAfter().toInstant());
+    metrics.rotationPhase(CaMetrics.RotationPhase.of(state.roots().size(),
+        state.issuerUnderNewestRoot()));
   }
 
   public int httpsPort() {
@@ -106,6 +111,11 @@ public final class OperatorServers implements AutoCloseable {
 
   public int webhookPort() {
     return webhook.port();
+  }
+
+  /** Where the reconcilers' meters go too: one registry, one scrape. */
+  public MeterRegistry registry() {
+    return registry;
   }
 
   public int adminPort() {

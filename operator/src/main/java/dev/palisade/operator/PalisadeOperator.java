@@ -1,6 +1,7 @@
 package dev.palisade.operator;
 
 import dev.palisade.operator.ca.CertificateLimits;
+import dev.palisade.operator.metrics.ReconcileMetrics;
 import dev.palisade.operator.reconciler.policy.AccessPolicyReconciler;
 import dev.palisade.operator.reconciler.policy.MeshPolicyReconciler;
 import dev.palisade.operator.reconciler.trustbundle.TrustBundleReconciler;
@@ -12,6 +13,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -74,7 +77,8 @@ public final class PalisadeOperator implements AutoCloseable {
 
   /** With informers of its own on pods and CA Secrets, closed with it. */
   public PalisadeOperator(KubernetesClient client, Settings settings, Clock clock) {
-    this(client, settings, clock, new SharedWatches(client, settings.namespace(), clock), true);
+    this(client, settings, clock, new SharedWatches(client, settings.namespace(), clock), true,
+        Metrics.NOOP);
   }
 
   /**
@@ -82,14 +86,21 @@ public final class PalisadeOperator implements AutoCloseable {
    */
   public PalisadeOperator(KubernetesClient client, Settings settings, Clock clock,
       SharedWatches watches) {
-    this(client, settings, clock, watches, false);
+    this(client, settings, clock, watches, false, Metrics.NOOP);
+  }
+
+  /** As it runs: on the replica's informers, its reconcilers measured in {@code registry}. */
+  public PalisadeOperator(KubernetesClient client, Settings settings, Clock clock,
+      SharedWatches watches, MeterRegistry registry) {
+    this(client, settings, clock, watches, false, new ReconcileMetrics(registry));
   }
 
   private PalisadeOperator(KubernetesClient client, Settings settings, Clock clock,
-      SharedWatches watches, boolean ownsWatches) {
+      SharedWatches watches, boolean ownsWatches, Metrics metrics) {
     this.ownWatches = ownsWatches ? watches : null;
     this.operator = new Operator(overrides -> {
       overrides.withKubernetesClient(client);
+      overrides.withMetrics(metrics);
       overrides.withStopOnInformerErrorDuringStartup(true);
       if (settings.leaderElection()) {
         overrides.withLeaderElectionConfiguration(

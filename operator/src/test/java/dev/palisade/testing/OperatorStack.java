@@ -39,7 +39,7 @@ public final class OperatorStack implements AutoCloseable {
     servers = new OperatorServers(operatorClient, config, Clock.systemUTC(), watches);
     operator = new PalisadeOperator(operatorClient, new PalisadeOperator.Settings(
         config.namespace(), config.bundlePropagation(), false, trustDomain), Clock.systemUTC(),
-        watches);
+        watches, servers.registry());
     operator.start();
     workloads = new Workloads(controlPlane, admin, workloadNamespace);
     TrustDomain td = new TrustDomain();

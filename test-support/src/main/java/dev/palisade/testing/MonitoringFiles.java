@@ -37,7 +37,9 @@ public final class MonitoringFiles {
   /** One query of a dashboard panel, with the Grafana variables substituted. */
   public record PanelQuery(String dashboard, int panelId, String title, String refId, String expr) {}
 
-  private static final Pattern METRIC = Pattern.compile("\\b(palisade_[a-z0-9_]+)\\b(\\{[^}]*\\})?");
+  /** Palisade's own metrics and the operator's JVM and process ones (docs/metrics.md). */
+  private static final Pattern METRIC = Pattern.compile(
+      "\\b((?:palisade|jvm|process|system)_[a-z0-9_]+)\\b(\\{[^}]*\\})?");
   private static final Pattern MATCHER =
       Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"([^\"]*)\"");
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{?([a-zA-Z_]+)}?");
@@ -102,7 +104,7 @@ public final class MonitoringFiles {
 
   /**
    * What Grafana sends for an expression: {@code $__rate_interval} becomes a duration, the
-   * multi-value variables (namespace, pod) with "All" selected become {@code .*}.
+   * multi-value variables (namespace, pod, workload) with "All" selected become {@code .*}.
    */
   public static String substitute(String expr) {
     Matcher m = VARIABLE.matcher(expr);
@@ -110,7 +112,7 @@ public final class MonitoringFiles {
     while (m.find()) {
       String replacement = switch (m.group(1)) {
         case "__rate_interval", "__interval", "__range" -> "1m";
-        case "namespace", "pod" -> ".*";
+        case "namespace", "pod", "workload" -> ".*";
         default -> throw new IllegalArgumentException("unknown variable " + m.group() + " in " + expr);
       };
       m.appendReplacement(out, Matcher.quoteReplacement(replacement));

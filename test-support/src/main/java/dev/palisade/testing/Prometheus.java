@@ -17,7 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,13 +59,17 @@ public final class Prometheus implements AutoCloseable {
         """);
     ruleFiles.forEach(f -> config.append("  - '").append(f).append("'\n"));
     config.append("scrape_configs:\n");
-    for (Target target : targets) {
-      config.append("  - job_name: ").append(target.job()).append('\n')
-          .append("    static_configs:\n")
-          .append("      - targets: ['127.0.0.1:").append(target.port()).append("']\n")
-          .append("        labels: {namespace: ").append(target.namespace())
-          .append(", pod: ").append(target.pod()).append("}\n");
-    }
+    Map<String, List<Target>> jobs = new LinkedHashMap<>();
+    targets.forEach(t -> jobs.computeIfAbsent(t.job(), j -> new ArrayList<>()).add(t));
+    jobs.forEach((job, members) -> {
+      config.append("  - job_name: ").append(job).append('\n')
+          .append("    static_configs:\n");
+      for (Target target : members) {
+        config.append("      - targets: ['127.0.0.1:").append(target.port()).append("']\n")
+            .append("        labels: {namespace: ").append(target.namespace())
+            .append(", pod: ").append(target.pod()).append("}\n");
+      }
+    });
     Path configFile = dir.resolve("prometheus.yml");
     Files.writeString(configFile, config);
     int port = freePort();

@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code palisade_ca_certificates_issued_total{kind,result}}: every signing request,
  *       {@code result} being {@code success} or the reason it was refused;
  *   <li>{@code palisade_ca_signing_duration_seconds}: histogram of the signing path;
- *   <li>{@code palisade_ca_expiry_timestamp_seconds{role}}: when the root and the issuer expire.
+ *   <li>{@code palisade_ca_expiry_timestamp_seconds{role}}: when the root and the issuer expire;
+ *   <li>{@code palisade_ca_rotation_phase{phase}}: 1 for the root rotation phase the trust domain
+ *       is in, 0 for the others (docs/ca.md, "Rotation, step by step").
  * </ul>
  *
  * Label values come from closed sets only (enums here, and the callers' reason enums), so the
@@ -45,11 +47,31 @@ public final class CaMetrics {
     }
   }
 
+  /** Where a root rotation stands; one is 1 at a time. */
+  public enum RotationPhase {
+    /** One root, the issuer under it. */
+    STEADY,
+    /** A new root is in the bundle, reaching every peer; the issuer is still under the old one. */
+    NEW_ROOT_PROPAGATING,
+    /** The issuer is under the new root; the old one stays until its last leaf expires. */
+    OLD_ROOT_RETIRING;
+
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static RotationPhase of(int roots, boolean issuerUnderNewestRoot) {
+      return roots <= 1 ? STEADY
+          : issuerUnderNewestRoot ? OLD_ROOT_RETIRING : NEW_ROOT_PROPAGATING;
+    }
+  }
+
   private static final String ISSUED = "palisade.ca.certificates.issued";
 
   private final MeterRegistry registry;
   private final Timer signing;
   private final Map<Role, AtomicLong> expiries = new ConcurrentHashMap<>();
+  private final Map<RotationPhase, AtomicLong> phases = new ConcurrentHashMap<>();
 
   public CaMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -90,6 +112,22 @@ public final class CaMetrics {
           .register(registry);
       return seconds;
     }).set(notAfter.getEpochSecond());
+  }
+
+  /**
+   * Sets {@code palisade_ca_rotation_phase}: the series appear with the CA, like the expiries.
+   */
+  public void rotationPhase(RotationPhase current) {
+    for (RotationPhase phase : RotationPhase.values()) {
+      phases.computeIfAbsent(phase, p -> {
+        AtomicLong value = new AtomicLong();
+        Gauge.builder("palisade.ca.rotation.phase", value, AtomicLong::doubleValue)
+            .description("1 for the root rotation phase the trust domain is in, 0 for the others")
+            .tag("phase", p.label())
+            .register(registry);
+        return value;
+      }).set(phase == current ? 1 : 0);
+    }
   }
 
   private Counter issuedCounter(Kind kind, String result) {

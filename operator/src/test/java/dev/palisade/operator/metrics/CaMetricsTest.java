@@ -54,4 +54,21 @@ class CaMetricsTest {
         "palisade_ca_expiry_timestamp_seconds{role=\"root\"} 2.0E9",
         "palisade_ca_expiry_timestamp_seconds{role=\"issuer\"} 1.95E9");
   }
+
+  @Test
+  void theRotationPhaseFollowsTheRootsAndWhereTheIssuerChains() {
+    assertThat(CaMetrics.RotationPhase.of(1, true)).isEqualTo(CaMetrics.RotationPhase.STEADY);
+    assertThat(CaMetrics.RotationPhase.of(2, false))
+        .isEqualTo(CaMetrics.RotationPhase.NEW_ROOT_PROPAGATING);
+    assertThat(CaMetrics.RotationPhase.of(2, true))
+        .isEqualTo(CaMetrics.RotationPhase.OLD_ROOT_RETIRING);
+
+    metrics.rotationPhase(CaMetrics.RotationPhase.NEW_ROOT_PROPAGATING);
+    metrics.rotationPhase(CaMetrics.RotationPhase.OLD_ROOT_RETIRING);
+
+    assertThat(registry.scrape().lines()).contains(
+        "palisade_ca_rotation_phase{phase=\"steady\"} 0.0",
+        "palisade_ca_rotation_phase{phase=\"new_root_propagating\"} 0.0",
+        "palisade_ca_rotation_phase{phase=\"old_root_retiring\"} 1.0");
+  }
 }

@@ -82,6 +82,15 @@ class MonitoringChartIT {
   }
 
   @Test
+  void theDashboardsAreWhatTheirGeneratorWrites() {
+    CommandLine.run("python3", RepoFiles.resolve("hack/generate-dashboards.py").toString(),
+        "--check").orThrow();
+    assertThat(MonitoringFiles.dashboardFiles()).extracting(f -> f.getFileName().toString())
+        .containsExactly("palisade-control-plane.json", "palisade-identity-ca.json",
+            "palisade-mesh-overview.json", "palisade-workload.json");
+  }
+
+  @Test
   void everyDashboardQueryParses() throws IOException {
     List<MonitoringFiles.PanelQuery> queries = MonitoringFiles.panelQueries();
     assertThat(queries).hasSizeGreaterThan(10);

@@ -1,5 +1,6 @@
 package dev.palisade.sidecar.metrics;
 
+import dev.palisade.common.spiffe.SpiffeId;
 import dev.palisade.sidecar.tls.HandshakeFailure;
 import dev.palisade.sidecar.tls.InvalidTlsMaterialException;
 import dev.palisade.sidecar.tls.TlsContexts;
@@ -15,7 +16,10 @@ import io.prometheus.metrics.model.snapshots.Unit;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,7 +27,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The sidecar's Prometheus metrics, with exactly the names of the public contract
  * (docs/architecture.md). Every label combination that can occur is registered up front, so
- * series exist at zero and {@code increase()} alerts work from the first failure.
+ * series exist at zero and {@code increase()} alerts work from the first failure; the one
+ * exception is a {@code peer} label holding a SPIFFE ID, whose series start with that peer's
+ * first connection (their number bounded by {@link PeerLabels}).
  */
 public final class ProxyMetrics implements TlsMaterialHolder.Listener {
 
@@ -32,6 +38,8 @@ public final class ProxyMetrics implements TlsMaterialHolder.Listener {
   public static final String PLAINTEXT = "plaintext";
   /** The reason of a successful handshake. */
   public static final String NO_REASON = "none";
+
+  private static final List<String> DECISIONS = List.of("allow", "deny", "audit");
 
   /** Seconds; a full ECDSA handshake on loopback takes about a millisecond. */
   private static final double[] HANDSHAKE_BUCKETS = {
@@ -47,15 +55,24 @@ public final class ProxyMetrics implements TlsMaterialHolder.Listener {
   private final Map<Direction, DistributionDataPoint> handshakeDurations =
       new EnumMap<>(Direction.class);
   private final Map<Direction, AtomicInteger> active = new EnumMap<>(Direction.class);
-  private final Map<Direction, Counter> connections = new EnumMap<>(Direction.class);
-  private final Map<Direction, Counter> transmitted = new EnumMap<>(Direction.class);
-  private final Map<String, Counter> inboundDecisions = new java.util.HashMap<>();
+  private final PeerLabels peers;
+  /** By direction, then peer label; filled as peers appear (bounded by {@link PeerLabels}). */
+  private final Map<Direction, Map<String, Counter>> connections = new EnumMap<>(Direction.class);
+  private final Map<Direction, Map<String, Counter>> transmitted = new EnumMap<>(Direction.class);
+  /** By decision, then peer label. */
+  private final Map<String, Map<String, Counter>> inboundDecisions = new HashMap<>();
   private final Counter renewalSuccesses;
   private final Counter renewalFailures;
   private final AtomicReference<X509Certificate> lastLeaf = new AtomicReference<>();
   private final AtomicLong certificateExpiry = new AtomicLong(-1);
 
   public ProxyMetrics() {
+    this(PeerLabels.DEFAULT_LIMIT);
+  }
+
+  /** @param peerLabelLimit distinct peer identities labelled before the rest count as other */
+  public ProxyMetrics(int peerLabelLimit) {
+    this.peers = new PeerLabels(peerLabelLimit);
     // A plain Prometheus histogram: a Micrometer Timer would add a _max gauge the contract
     // does not have.
     Histogram durations = Histogram.builder()
@@ -90,22 +107,20 @@ public final class ProxyMetrics implements TlsMaterialHolder.Listener {
           .description("Connections open now, by the listener they came through")
           .tag("direction", d)
           .register(registry);
-      connections.put(direction, Counter.builder("palisade.connections")
-          .description("Connections accepted, by listener")
-          .tag("direction", d)
-          .register(registry));
-      transmitted.put(direction, Counter.builder("palisade.transmitted")
-          .baseUnit("bytes")
-          .description("Application bytes relayed, both ways, by listener")
-          .tag("direction", d)
-          .register(registry));
+      connections.put(direction, new ConcurrentHashMap<>());
+      transmitted.put(direction, new ConcurrentHashMap<>());
+      for (String peer : List.of(PeerLabels.PLAINTEXT, PeerLabels.UNKNOWN, PeerLabels.OTHER)) {
+        connectionsCounter(direction, peer);
+      }
+      for (String peer : List.of(PeerLabels.PLAINTEXT, PeerLabels.OTHER)) {
+        transmittedBytes(direction, peer);
+      }
     }
-    for (String decision : new String[] {"allow", "deny", "audit"}) {
-      inboundDecisions.put(decision, Counter.builder("palisade.authz.decisions")
-          .description("Authorization decisions on inbound connections")
-          .tag("direction", Direction.INBOUND.label())
-          .tag("decision", decision)
-          .register(registry));
+    for (String decision : DECISIONS) {
+      inboundDecisions.put(decision, new ConcurrentHashMap<>());
+      for (String peer : List.of(PeerLabels.PLAINTEXT, PeerLabels.OTHER)) {
+        decisionCounter(decision, peer);
+      }
     }
     renewalSuccesses = renewals(SUCCESS);
     renewalFailures = renewals(FAILURE);
@@ -124,6 +139,25 @@ public final class ProxyMetrics implements TlsMaterialHolder.Listener {
         .tag("result", result)
         .tag("reason", reason)
         .register(registry);
+  }
+
+  private Counter connectionsCounter(Direction direction, String peer) {
+    return connections.get(direction).computeIfAbsent(peer, p ->
+        Counter.builder("palisade.connections")
+            .description("Connections admitted or refused, by listener and peer identity")
+            .tag("direction", direction.label())
+            .tag("peer", p)
+            .register(registry));
+  }
+
+  private Counter decisionCounter(String decision, String peer) {
+    return inboundDecisions.get(decision).computeIfAbsent(peer, p ->
+        Counter.builder("palisade.authz.decisions")
+            .description("Authorization decisions on inbound connections, by peer identity")
+            .tag("direction", Direction.INBOUND.label())
+            .tag("decision", decision)
+            .tag("peer", p)
+            .register(registry));
   }
 
   private Counter renewals(String result) {
@@ -151,17 +185,30 @@ public final class ProxyMetrics implements TlsMaterialHolder.Listener {
     counter.increment();
   }
 
-  /** Records an inbound authorization decision: {@code allow}, {@code deny} or {@code audit}. */
-  public void inboundDecision(String decision) {
-    Counter counter = inboundDecisions.get(decision);
-    if (counter == null) {
+  /**
+   * Records an inbound authorization decision: {@code allow}, {@code deny} or {@code audit}.
+   *
+   * @param peer the peer's label ({@link #peerLabel} or {@link PeerLabels#PLAINTEXT})
+   */
+  public void inboundDecision(String decision, String peer) {
+    if (!inboundDecisions.containsKey(decision)) {
       throw new IllegalArgumentException("unknown decision " + decision);
     }
-    counter.increment();
+    decisionCounter(decision, peer).increment();
   }
 
+  /** The {@code peer} label for a verified identity (bounded: {@link PeerLabels}). */
+  public String peerLabel(SpiffeId peer) {
+    return peers.of(peer);
+  }
+
+  /** A connection admitted or refused, once per connection, with its peer's label. */
+  public void connectionDecided(Direction direction, String peer) {
+    connectionsCounter(direction, peer).increment();
+  }
+
+  /** Accepted: counted as open until {@link #connectionClosed}. */
   public void connectionOpened(Direction direction) {
-    connections.get(direction).increment();
     active.get(direction).incrementAndGet();
   }
 
@@ -170,8 +217,14 @@ public final class ProxyMetrics implements TlsMaterialHolder.Listener {
   }
 
   /** The counter relays add to, fetched once per connection rather than per read. */
-  public Counter transmittedBytes(Direction direction) {
-    return transmitted.get(direction);
+  public Counter transmittedBytes(Direction direction, String peer) {
+    return transmitted.get(direction).computeIfAbsent(peer, p ->
+        Counter.builder("palisade.transmitted")
+            .baseUnit("bytes")
+            .description("Application bytes relayed, both ways, by listener and peer identity")
+            .tag("direction", direction.label())
+            .tag("peer", p)
+            .register(registry));
   }
 
   /** A renewal attempt that produced no material (the CA refused or was unreachable). */

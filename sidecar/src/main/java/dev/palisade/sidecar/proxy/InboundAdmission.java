@@ -4,7 +4,6 @@ import dev.palisade.common.policy.Authorization;
 import dev.palisade.common.policy.InboundPolicy;
 import dev.palisade.common.policy.MtlsMode;
 import dev.palisade.common.spiffe.SpiffeId;
-import dev.palisade.sidecar.metrics.Direction;
 import dev.palisade.sidecar.metrics.PlaintextReason;
 import dev.palisade.sidecar.metrics.ProxyMetrics;
 import dev.palisade.sidecar.proxy.ProtocolSniffer.Detected;
@@ -69,6 +68,7 @@ final class InboundAdmission extends ChannelInboundHandlerAdapter {
     switch (evt) {
       case Detected.TLS -> startTls(ctx);
       case Detected.PLAINTEXT -> {
+        record.plaintextPeer();
         if (context.mode() == MtlsMode.STRICT) {
           refuse(ctx, HandshakeFailure.PLAINTEXT_REJECTED, "plaintext on a STRICT port");
         } else {
@@ -80,7 +80,9 @@ final class InboundAdmission extends ChannelInboundHandlerAdapter {
               HandshakeFailures.describe(done.cause()));
       case SslHandshakeCompletionEvent done -> {
         try {
-          admit(ctx, Optional.of(PeerIdentities.of(ctx.pipeline().get(SslHandler.class))), null);
+          SpiffeId peer = PeerIdentities.of(ctx.pipeline().get(SslHandler.class));
+          record.identified(peer);
+          admit(ctx, Optional.of(peer), null);
         } catch (PeerRejectedException e) {
           refuse(ctx, e.reason(), e.getMessage());
         }
@@ -116,7 +118,10 @@ final class InboundAdmission extends ChannelInboundHandlerAdapter {
   private void admit(ChannelHandlerContext ctx, Optional<SpiffeId> peer,
       PlaintextReason plaintext) {
     Authorization authorization = context.policy().authorize(peer, context.port());
-    context.metrics().inboundDecision(authorization.decision());
+    if (plaintext != null) {
+      record.plaintextPeer();
+    }
+    context.metrics().inboundDecision(authorization.decision(), record.peer());
     String who = peer.map(SpiffeId::toString).orElse("plaintext client");
     if (!authorization.allowed()) {
       refuse(ctx, HandshakeFailure.POLICY_DENIED, who + " denied on port " + context.port()
@@ -139,7 +144,7 @@ final class InboundAdmission extends ChannelInboundHandlerAdapter {
     ctx.pipeline().remove(this);
     context.upstreams().connect(downstream, application, context.delivery().source(application),
             channel -> channel.pipeline().addLast(RelayHandler.NAME,
-                new RelayHandler(context.metrics().transmittedBytes(Direction.INBOUND))))
+                new RelayHandler(record::relayed)))
         .addListener((ChannelFutureListener) connected -> {
           Channel upstream = connected.channel();
           if (!connected.isSuccess()) {

@@ -70,7 +70,7 @@ abstract class ListenerInitializer extends ChannelInitializer<SocketChannel> {
         new AdmissionDeadline(shared.settings().handshakeTimeout(), record));
     if (addAdmission(channel, destination.get(), shared.config().get(), record)) {
       pipeline.addLast(RelayHandler.NAME,
-          new RelayHandler(shared.metrics().transmittedBytes(direction)));
+          new RelayHandler(record::relayed));
     }
   }
 

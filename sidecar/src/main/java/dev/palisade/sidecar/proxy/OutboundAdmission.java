@@ -1,7 +1,6 @@
 package dev.palisade.sidecar.proxy;
 
 import dev.palisade.common.spiffe.SpiffeId;
-import dev.palisade.sidecar.metrics.Direction;
 import dev.palisade.sidecar.metrics.PlaintextReason;
 import dev.palisade.sidecar.metrics.ProxyMetrics;
 import dev.palisade.sidecar.tls.HandshakeFailure;
@@ -77,9 +76,11 @@ final class OutboundAdmission extends ChannelInboundHandlerAdapter {
     }
     switch (route) {
       case OutboundRoute.Meshed mesh -> originateMtls(mesh);
-      case OutboundRoute.NotMeshed notMeshed when context.requireMtls() ->
-          refuse(HandshakeFailure.PLAINTEXT_REJECTED, context.destination() + " is not in the"
-              + " mesh (" + notMeshed.reason() + ") and the outbound policy requires mTLS");
+      case OutboundRoute.NotMeshed notMeshed when context.requireMtls() -> {
+        record.plaintextPeer();
+        refuse(HandshakeFailure.PLAINTEXT_REJECTED, context.destination() + " is not in the"
+            + " mesh (" + notMeshed.reason() + ") and the outbound policy requires mTLS");
+      }
       case OutboundRoute.NotMeshed notMeshed -> {
         record.plaintext(PlaintextReason.NOT_MESHED);
         connect(channel -> channel.pipeline().addLast(RelayHandler.NAME, relay()));
@@ -111,7 +112,7 @@ final class OutboundAdmission extends ChannelInboundHandlerAdapter {
   }
 
   private RelayHandler relay() {
-    return new RelayHandler(context.metrics().transmittedBytes(Direction.OUTBOUND));
+    return new RelayHandler(record::relayed);
   }
 
   private void connect(Consumer<Channel> pipeline) {
@@ -143,6 +144,7 @@ final class OutboundAdmission extends ChannelInboundHandlerAdapter {
     }
     try {
       SpiffeId peer = PeerIdentities.of(tls);
+      record.identified(peer);
       if (!meshed.identities().contains(peer)) {
         meshed.onMismatch().run();
         refuse(HandshakeFailure.IDENTITY_MISMATCH, context.destination() + " presented " + peer

@@ -85,6 +85,7 @@ record ProxyAssembly(ProxySettings settings, OriginalDestinationResolver inbound
         .drainTimeout(DrainBudget.drainTimeout(flags.drainTimeout,
             flags.terminationGracePeriodSeconds))
         .workerThreads(flags.workerThreads)
+        .peerLabelLimit(flags.metricsPeerLimit)
         .inboundDelivery(flags.inboundDelivery);
     if (flags.transport != null) {
       builder.transport(Transport.parse(flags.transport));

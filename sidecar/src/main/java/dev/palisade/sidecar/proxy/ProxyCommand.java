@@ -5,6 +5,7 @@ import dev.palisade.common.sidecar.SidecarContract;
 import dev.palisade.common.sidecar.SidecarContract.Env;
 import dev.palisade.sidecar.cli.Cli;
 import dev.palisade.sidecar.cli.FromEnvironment;
+import dev.palisade.sidecar.metrics.PeerLabels;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -169,6 +170,12 @@ public final class ProxyCommand implements Callable<Integer>, FromEnvironment {
       description = "Connections open at once before new ones are refused (default: from the"
           + " container's memory limit; 0: no limit).")
   Integer maxConnections;
+
+  @Option(names = "--metrics-peer-limit", paramLabel = "<n>",
+      defaultValue = "" + PeerLabels.DEFAULT_LIMIT,
+      description = "Distinct peer identities the traffic metrics name in their peer label; the"
+          + " rest are counted as 'other' (default: ${DEFAULT-VALUE}).")
+  int metricsPeerLimit;
 
   @Option(names = "--transport", paramLabel = "<epoll|nio>",
       description = "The socket transport (default: epoll on Linux; see docs/sidecar.md).")

@@ -56,7 +56,7 @@ public final class ProxyRuntime implements AdminEndpoints, AutoCloseable {
 
   private ProxyRuntime(ProxySettings settings) {
     this.settings = settings;
-    this.metrics = new ProxyMetrics();
+    this.metrics = new ProxyMetrics(settings.peerLabelLimit());
     this.tls = new TlsMaterialHolder(settings.tls(), metrics);
     this.config = new AtomicReference<>(settings.sidecarConfig());
     this.tracker = new ConnectionTracker(metrics);

@@ -2,6 +2,7 @@ package dev.palisade.sidecar.proxy;
 
 import dev.palisade.common.policy.SidecarConfig;
 import dev.palisade.common.sidecar.SidecarContract;
+import dev.palisade.sidecar.metrics.PeerLabels;
 import dev.palisade.sidecar.tls.CertificateSource;
 import dev.palisade.sidecar.tls.TlsSettings;
 import java.net.InetAddress;
@@ -31,6 +32,8 @@ import java.util.Objects;
  * @param maxConnections connections open at once, both listeners together, beyond which new ones
  *     are refused as {@code overloaded} (0: no limit); by default derived from the container's
  *     memory limit ({@link ConnectionLimit})
+ * @param peerLabelLimit distinct peer identities the traffic metrics label by name before
+ *     counting the rest as {@code other} ({@link dev.palisade.sidecar.metrics.PeerLabels})
  * @param transport the socket transport (epoll where it loads, else NIO; see {@link Transport})
  * @param operator the operator's config service (e.g. {@code https://palisade-operator.
  *     palisade-system.svc}): outbound destinations the static policy does not list are looked up
@@ -51,6 +54,7 @@ public record ProxySettings(
     Duration drainTimeout,
     int workerThreads,
     int maxConnections,
+    int peerLabelLimit,
     Transport transport,
     URI operator) {
 
@@ -59,6 +63,9 @@ public record ProxySettings(
     Objects.requireNonNull(sidecarConfig, "sidecarConfig");
     Objects.requireNonNull(certificates, "certificates");
     Objects.requireNonNull(transport, "transport");
+    if (peerLabelLimit < 0) {
+      throw new IllegalArgumentException("the peer label limit must not be negative");
+    }
     for (Duration d : new Duration[] {handshakeTimeout, protocolDetectionTimeout, idleTimeout,
         connectTimeout}) {
       if (d == null || d.isNegative() || d.isZero()) {
@@ -121,6 +128,7 @@ public record ProxySettings(
     private Duration drainTimeout = DrainBudget.DEFAULT;
     private int workerThreads;
     private int maxConnections = ConnectionLimit.fromCgroup();
+    private int peerLabelLimit = PeerLabels.DEFAULT_LIMIT;
     private Transport transport = Transport.defaultTransport();
     private URI operator;
 
@@ -222,6 +230,11 @@ public record ProxySettings(
       return this;
     }
 
+    public Builder peerLabelLimit(int value) {
+      peerLabelLimit = value;
+      return this;
+    }
+
     public Builder transport(Transport value) {
       transport = value;
       return this;
@@ -236,8 +249,7 @@ public record ProxySettings(
       return new ProxySettings(listenAddress, inboundPort, outboundPort, adminAddress, adminPort,
           inboundDelivery, tls, sidecarConfig, certificates, handshakeTimeout,
           protocolDetectionTimeout, idleTimeout, connectTimeout, drainTimeout, workerThreads,
-          maxConnections,
-          transport, operator);
+          maxConnections, peerLabelLimit, transport, operator);
     }
   }
 }

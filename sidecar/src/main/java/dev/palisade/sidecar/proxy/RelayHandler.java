@@ -1,6 +1,5 @@
 package dev.palisade.sidecar.proxy;
 
-import io.micrometer.core.instrument.Counter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -13,6 +12,7 @@ import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +36,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
 
   private static final Logger LOG = LoggerFactory.getLogger(RelayHandler.class);
 
-  private final Counter bytes;
+  private final LongConsumer relayed;
   private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
   private Channel self;
   private Channel partner;
@@ -50,8 +50,9 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     }
   };
 
-  RelayHandler(Counter bytes) {
-    this.bytes = bytes;
+  /** @param relayed told of every buffer forwarded, by its size (the traffic metrics) */
+  RelayHandler(LongConsumer relayed) {
+    this.relayed = relayed;
   }
 
   /** Starts forwarding to {@code partner}: first what was held, then an end of input seen. */
@@ -99,7 +100,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void forward(ByteBuf buf) {
-    bytes.increment(buf.readableBytes());
+    relayed.accept(buf.readableBytes());
     partner.write(buf).addListener(closeSelfOnFailure);
   }
 

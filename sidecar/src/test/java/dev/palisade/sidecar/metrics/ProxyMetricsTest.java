@@ -2,6 +2,7 @@ package dev.palisade.sidecar.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.palisade.common.spiffe.SpiffeId;
 import dev.palisade.sidecar.testing.Metrics;
 import dev.palisade.sidecar.testing.TestMaterial;
 import dev.palisade.testing.TestCa;
@@ -9,6 +10,7 @@ import dev.palisade.sidecar.tls.HandshakeFailure;
 import dev.palisade.sidecar.tls.TlsMaterialHolder;
 import dev.palisade.sidecar.tls.TlsSettings;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -61,11 +63,13 @@ class ProxyMetricsTest {
     metrics.handshakeSucceeded(Direction.INBOUND, Duration.ofMillis(3));
     metrics.handshakeFailed(Direction.OUTBOUND, HandshakeFailure.IDENTITY_MISMATCH);
     metrics.plaintextAccepted(Direction.INBOUND, PlaintextReason.DISABLED);
-    metrics.inboundDecision("audit");
+    metrics.inboundDecision("audit", PeerLabels.PLAINTEXT);
     metrics.connectionOpened(Direction.OUTBOUND);
     metrics.connectionOpened(Direction.OUTBOUND);
     metrics.connectionClosed(Direction.OUTBOUND);
-    metrics.transmittedBytes(Direction.INBOUND).increment(42);
+    metrics.connectionDecided(Direction.OUTBOUND, PeerLabels.UNKNOWN);
+    metrics.connectionDecided(Direction.OUTBOUND, PeerLabels.PLAINTEXT);
+    metrics.transmittedBytes(Direction.INBOUND, PeerLabels.PLAINTEXT).increment(42);
     metrics.sourceFailed();
     String scrape = metrics.scrape();
 
@@ -80,13 +84,15 @@ class ProxyMetricsTest {
     assertThat(Metrics.value(scrape, "palisade_tls_handshakes_total",
         Metrics.handshake("inbound", "plaintext", "disabled"))).isEqualTo(1);
     assertThat(Metrics.value(scrape, "palisade_authz_decisions_total",
-        Map.of("direction", "inbound", "decision", "audit"))).isEqualTo(1);
+        Map.of("direction", "inbound", "decision", "audit", "peer", "plaintext"))).isEqualTo(1);
     assertThat(Metrics.value(scrape, "palisade_connections_total",
         Map.of("direction", "outbound"))).isEqualTo(2);
+    assertThat(Metrics.value(scrape, "palisade_connections_total",
+        Map.of("direction", "outbound", "peer", "unknown"))).isEqualTo(1);
     assertThat(Metrics.value(scrape, "palisade_connections_active",
         Map.of("direction", "outbound"))).isEqualTo(1);
     assertThat(Metrics.value(scrape, "palisade_transmitted_bytes_total",
-        Map.of("direction", "inbound"))).isEqualTo(42);
+        Map.of("direction", "inbound", "peer", "plaintext"))).isEqualTo(42);
     assertThat(Metrics.value(scrape, "palisade_certificate_renewals_total",
         Map.of("result", "failure"))).isEqualTo(1);
     assertThat(Metrics.value(scrape, "palisade_certificate_expiry_timestamp_seconds", Map.of()))
@@ -105,5 +111,34 @@ class ProxyMetricsTest {
 
     assertThat(Metrics.value(metrics.scrape(), "palisade_certificate_renewals_total",
         Map.of("result", "success"))).isEqualTo(2);
+  }
+
+  @Test
+  void verifiedPeersAreLabelledByIdentityUpToTheLimitAndTheRestAsOther() {
+    ProxyMetrics limited = new ProxyMetrics(2);
+    for (String app : List.of("a", "b", "c", "a")) {
+      String peer = limited.peerLabel(SpiffeId.parse("spiffe://cluster.local/ns/shop/sa/" + app));
+      limited.connectionDecided(Direction.INBOUND, peer);
+      limited.inboundDecision("allow", peer);
+      limited.transmittedBytes(Direction.INBOUND, peer).increment(10);
+    }
+    String scrape = limited.scrape();
+
+    assertThat(Metrics.value(scrape, "palisade_connections_total", Map.of("direction",
+        "inbound", "peer", "spiffe://cluster.local/ns/shop/sa/a"))).isEqualTo(2);
+    assertThat(Metrics.value(scrape, "palisade_connections_total", Map.of("direction",
+        "inbound", "peer", "spiffe://cluster.local/ns/shop/sa/b"))).isEqualTo(1);
+    assertThat(Metrics.value(scrape, "palisade_authz_decisions_total", Map.of("decision",
+        "allow", "peer", "other"))).isEqualTo(1);
+    assertThat(Metrics.value(scrape, "palisade_transmitted_bytes_total", Map.of("direction",
+        "inbound", "peer", "other"))).isEqualTo(10);
+    assertThat(scrape).doesNotContain("sa/c");
+  }
+
+  @Test
+  void aLimitOfZeroNamesNoPeer() {
+    ProxyMetrics anonymous = new ProxyMetrics(0);
+    assertThat(anonymous.peerLabel(SpiffeId.parse("spiffe://cluster.local/ns/shop/sa/a")))
+        .isEqualTo(PeerLabels.OTHER);
   }
 }

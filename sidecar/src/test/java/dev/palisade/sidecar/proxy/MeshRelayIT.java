@@ -28,6 +28,8 @@ import org.junit.jupiter.api.Test;
 class MeshRelayIT {
 
   private static final TestCa CA = TestCa.create("cluster.local");
+  private static final String FRONTEND = "spiffe://cluster.local/ns/shop/sa/frontend";
+  private static final String CART = "spiffe://cluster.local/ns/shop/sa/cart";
   private static TestApp echo;
   private static TestApp replyAfterEof;
   private static TestApp largeReplyAfterEof;
@@ -74,7 +76,8 @@ class MeshRelayIT {
     assertThat(toEcho.b.metric("palisade_tls_handshakes_total",
         handshake("inbound", "success", "none"))).isEqualTo(inboundOk + 1);
     assertThat(toEcho.b.metric("palisade_authz_decisions_total",
-        Map.of("direction", "inbound", "decision", "allow"))).isGreaterThanOrEqualTo(1);
+        Map.of("direction", "inbound", "decision", "allow", "peer", FRONTEND)))
+        .isGreaterThanOrEqualTo(1);
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       assertThat(toEcho.a.metric("palisade_connections_active", Map.of("direction", "outbound")))
           .isZero();
@@ -82,7 +85,13 @@ class MeshRelayIT {
           .isZero();
     });
     assertThat(toEcho.b.metric("palisade_transmitted_bytes_total",
-        Map.of("direction", "inbound"))).isGreaterThanOrEqualTo(28);
+        Map.of("direction", "inbound", "peer", FRONTEND))).isGreaterThanOrEqualTo(28);
+    assertThat(toEcho.a.metric("palisade_transmitted_bytes_total",
+        Map.of("direction", "outbound", "peer", CART))).isGreaterThanOrEqualTo(28);
+    assertThat(toEcho.b.metric("palisade_connections_total",
+        Map.of("direction", "inbound", "peer", FRONTEND))).isGreaterThanOrEqualTo(1);
+    assertThat(toEcho.a.metric("palisade_connections_total",
+        Map.of("direction", "outbound", "peer", CART))).isGreaterThanOrEqualTo(1);
   }
 
   @Test
