@@ -36,6 +36,13 @@ final class Installation {
         .withName(OPERATOR).get());
   }
 
+  /** A ready replica of the operator, to ask what it serves; empty if none is. */
+  Optional<Pod> readyOperatorPod() {
+    return operator().flatMap(d -> client.pods().inNamespace(namespace)
+        .withLabels(d.getSpec().getSelector().getMatchLabels()).list().getItems().stream()
+        .filter(OperatorChecks::isReady).findFirst());
+  }
+
   /** An environment variable of the operator's container, as the chart set it. */
   Optional<String> operatorSetting(String name) {
     return operator().flatMap(d -> d.getSpec().getTemplate().getSpec().getContainers().stream()

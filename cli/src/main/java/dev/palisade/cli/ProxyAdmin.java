@@ -1,5 +1,7 @@
 package dev.palisade.cli;
 
+import dev.palisade.common.json.JsonDocuments;
+import dev.palisade.common.sidecar.ProxyIdentity;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
@@ -10,9 +12,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A proxy's admin port (15020), reached through the API server's pod proxy subresource
- * ({@code /api/v1/namespaces/NS/pods/NAME:15020/proxy/PATH}), so the CLI needs no network path
- * to the pod, only RBAC for {@code pods/proxy}.
+ * A proxy's admin port (15020), and the operator's (9090), reached through the API server's pod
+ * proxy subresource ({@code /api/v1/namespaces/NS/pods/NAME:PORT/proxy/PATH}), so the CLI needs
+ * no network path to the pods, only RBAC for {@code pods/proxy}.
  */
 final class ProxyAdmin {
 
@@ -24,21 +26,54 @@ final class ProxyAdmin {
 
   private ProxyAdmin() {}
 
+  /** An HTTP answer through the pod proxy. */
+  record Answer(int code, String body) {}
+
   /** The body of {@code path} on the pod's admin port; throws with the reason if unreachable. */
   static String get(KubernetesClient client, Pod pod, String path, Duration timeout) {
+    Answer answer = fetch(client, pod, ADMIN_PORT, path, timeout);
+    if (answer.code() != 200) {
+      throw new IllegalStateException("the API server's pod proxy answered " + answer.code());
+    }
+    return answer.body();
+  }
+
+  /**
+   * What the proxy's {@code GET /identity} says; empty when it has no certificate yet (503).
+   * A proxy from before that endpoint answers 404: {@link UnsupportedOperationException}.
+   */
+  static Optional<ProxyIdentity> identity(KubernetesClient client, Pod pod, Duration timeout) {
+    Answer answer = fetch(client, pod, ADMIN_PORT, ProxyIdentity.PATH, timeout);
+    if (answer.code() == 200) {
+      return Optional.of(JsonDocuments.lenient().read(answer.body(), ProxyIdentity.class));
+    }
+    // the API server's own 503s (pod unreachable) say something else
+    if (answer.code() == 503 && answer.body().startsWith(ProxyIdentity.NO_CERTIFICATE)) {
+      return Optional.empty();
+    }
+    if (answer.code() == 404) {
+      throw new UnsupportedOperationException("the proxy has no " + ProxyIdentity.PATH);
+    }
+    throw new IllegalStateException("the API server's pod proxy answered " + answer.code()
+        + " for " + ProxyIdentity.PATH);
+  }
+
+  /**
+   * Any answer of {@code pathAndQuery} on {@code port} of {@code pod}; throws with the reason
+   * if the pod cannot be reached.
+   */
+  static Answer fetch(KubernetesClient client, Pod pod, int port, String pathAndQuery,
+      Duration timeout) {
     String url = client.getMasterUrl().toString().replaceFirst("/$", "") + "/api/v1/namespaces/"
         + pod.getMetadata().getNamespace() + "/pods/" + pod.getMetadata().getName() + ":"
-        + ADMIN_PORT + "/proxy" + path;
+        + port + "/proxy" + pathAndQuery;
     try {
       var http = client.getHttpClient();
       var request = http.newHttpRequestBuilder().uri(URI.create(url)).timeout(
           timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).build();
       var response = http.sendAsync(request, String.class).get(timeout.toMillis() + 1000,
           java.util.concurrent.TimeUnit.MILLISECONDS);
-      if (response.code() != 200) {
-        throw new IllegalStateException("the API server's pod proxy answered " + response.code());
-      }
-      return response.body();
+      return new Answer(response.code(), response.body());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);

@@ -1,14 +1,21 @@
 package dev.palisade.cli;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.palisade.common.json.JsonDocuments;
+import dev.palisade.common.sidecar.ProxyIdentity;
 import dev.palisade.common.sidecar.SidecarContract;
 import dev.palisade.api.v1alpha1.TrustDomain;
 import dev.palisade.common.time.KubeDuration;
+import dev.palisade.operator.config.ConfigService;
 import dev.palisade.operator.injection.InjectionContract;
+import dev.palisade.operator.metrics.AdminServer;
 import dev.palisade.operator.policy.Workload;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,18 +25,16 @@ import java.util.Optional;
 
 /**
  * What can be known about one injected pod's proxy from outside: the pod's status and
- * annotations, and the proxy's own {@code /metrics} through the API server's pod proxy.
- *
- * <p>The proxy's admin port serves {@code /healthz/ready}, {@code /metrics} and
- * {@code /shutdown} only: its certificate's chain and serial, the trust bundle and the
- * configuration version it holds are not exposed, so they are reported as such, next to what the
- * operator publishes for comparison.
+ * annotations, the proxy's {@code GET /identity} through the API server's pod proxy (its
+ * certificate, trust bundle and configuration version), and what the operator serves that pod
+ * now ({@code GET /v1/config-version} on an operator replica's admin port), for comparison.
  */
 final class ProxyInspector {
 
-  /** What the proxy does not expose (the same words wherever it is said). */
-  static final String NOT_EXPOSED = "not exposed by the proxy (its admin port serves"
-      + " /healthz/ready, /metrics and /shutdown only)";
+
+  /** A proxy from before {@code /identity}: only its certificate's expiry is known. */
+  static final String OLDER_PROXY = "not exposed by this proxy version (no /identity;"
+      + " restart the pod to get the current proxy)";
 
   /**
    * One proxy.
@@ -42,12 +47,27 @@ final class ProxyInspector {
    * @param renewalWindowStart when the proxy renews at the earliest (jittered half-life)
    * @param renewalWindowEnd ...and at the latest; past this the certificate is late
    * @param pastRenewal whether now is past the window
-   * @param unreachable why {@code /metrics} could not be read, or null
+   * @param configVersion the configuration version the proxy holds
+   * @param servedConfigVersion the version the operator serves this pod now
+   * @param configInSync whether they are equal (null: either unknown)
+   * @param trustBundleVersion the version of the trust bundle the proxy holds
+   * @param trustBundleCurrent whether it holds the trust domain's newest root (null: unknown)
+   * @param unreachable why the proxy could not be read, or null
    */
   record ProxyView(String pod, String spiffeId, boolean ready, boolean proxyReady,
       String proxyVersion, Boolean versionCurrent, Instant certificateExpiry,
       Instant renewalWindowStart, Instant renewalWindowEnd, Boolean pastRenewal,
-      String configVersion, String unreachable) {}
+      String configVersion, String servedConfigVersion, Boolean configInSync,
+      String trustBundleVersion, Boolean trustBundleCurrent,
+      @JsonIgnore Optional<ProxyIdentity> identity, String unreachable) {
+
+    /** Healthy: ready, current, in sync, renewed in time. */
+    boolean healthy() {
+      return ready && proxyReady && !Boolean.FALSE.equals(versionCurrent)
+          && !Boolean.TRUE.equals(pastRenewal) && !Boolean.FALSE.equals(configInSync)
+          && !Boolean.FALSE.equals(trustBundleCurrent);
+    }
+  }
 
   private final KubernetesClient client;
   private final Installation installation;
@@ -57,6 +77,9 @@ final class ProxyInspector {
   private final Duration lifetime;
   private final Duration renewBefore;
   private final Optional<String> currentProxyVersion;
+  private final Optional<String> newestRoot;
+  private final Optional<Pod> operatorPod;
+  private final int operatorAdminPort;
 
   ProxyInspector(KubernetesClient client, Installation installation, Clock clock,
       Duration timeout) {
@@ -68,6 +91,11 @@ final class ProxyInspector {
     Optional<TrustDomainSpecView> spec = trustDomainObject().map(TrustDomainSpecView::of);
     this.lifetime = spec.map(TrustDomainSpecView::lifetime).orElse(Duration.ofHours(24));
     this.renewBefore = spec.map(TrustDomainSpecView::renewBefore).orElse(null);
+    this.newestRoot = trustDomainObject().map(TrustDomain::getStatus)
+        .map(status -> status.root).map(root -> root.fingerprint);
+    this.operatorPod = installation.readyOperatorPod();
+    this.operatorAdminPort = installation.operatorSetting("PALISADE_ADMIN_PORT")
+        .map(Integer::parseInt).orElse(AdminServer.DEFAULT_PORT);
     this.currentProxyVersion = installation.operatorSetting("PALISADE_PROXY_VERSION")
         .or(() -> installation.operatorSetting("PALISADE_SIDECAR_IMAGE")
             .map(image -> dev.palisade.operator.injection.InjectionSettings.fromEnvironment(
@@ -110,13 +138,20 @@ final class ProxyInspector {
     String version = pod.getMetadata().getAnnotations() == null ? null
         : pod.getMetadata().getAnnotations().get(InjectionContract.PROXY_VERSION_ANNOTATION);
     Boolean current = currentProxyVersion.map(v -> v.equals(version)).orElse(null);
+    Optional<ProxyIdentity> identity = Optional.empty();
     Instant expiry = null;
+    String configVersion = null;
     String unreachable = null;
     boolean running = pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase());
     if (!running) {
       unreachable = "the pod is not running";
     } else {
       try {
+        identity = ProxyAdmin.identity(client, pod, timeout);
+        expiry = identity.map(i -> Instant.parse(i.notAfter())).orElse(null);
+        configVersion = identity.map(ProxyIdentity::configVersion).orElse(null);
+      } catch (UnsupportedOperationException older) {
+        configVersion = OLDER_PROXY;
         expiry = ProxyAdmin.certificateExpiry(ProxyAdmin.get(client, pod, "/metrics", timeout))
             .orElse(null);
       } catch (RuntimeException e) {
@@ -135,10 +170,37 @@ final class ProxyInspector {
       windowEnd = expiry.minus(latest);
       late = ProxyAdmin.pastRenewal(expiry, lifetime, renewBefore, clock.instant());
     }
+    String served = identity.isPresent() ? servedConfigVersion(pod) : null;
+    Boolean inSync = identity.isPresent() && served != null
+        ? Boolean.valueOf(served.equals(configVersion)) : null;
+    Boolean bundleCurrent = identity.isPresent() && newestRoot.isPresent()
+        ? Boolean.valueOf(identity.get().trustBundleFingerprints().contains(newestRoot.get()))
+        : null;
     return new ProxyView(workload.key(), workload.identity(trustDomain).toString(),
         OperatorChecks.isReady(pod), proxyReady(pod), version, current, expiry, windowStart,
-        windowEnd, late, NOT_EXPOSED, unreachable);
+        windowEnd, late, configVersion, served, inSync,
+        identity.map(ProxyIdentity::trustBundleVersion).orElse(null), bundleCurrent, identity,
+        unreachable);
   }
+
+  /** What an operator replica serves {@code pod} now; null if no replica can say. */
+  private String servedConfigVersion(Pod pod) {
+    if (operatorPod.isEmpty()) {
+      return null;
+    }
+    try {
+      ProxyAdmin.Answer answer = ProxyAdmin.fetch(client, operatorPod.get(), operatorAdminPort,
+          ConfigService.CONFIG_VERSION_PATH + "?pod=" + URLEncoder.encode(pod.getMetadata().getNamespace() + "/"
+              + pod.getMetadata().getName(), StandardCharsets.UTF_8), timeout);
+      return answer.code() == 200
+          ? JsonDocuments.lenient().read(answer.body(), ServedVersion.class).version() : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The operator's answer. */
+  record ServedVersion(String pod, String version) {}
 
   private static boolean proxyReady(Pod pod) {
     if (pod.getStatus() == null) {

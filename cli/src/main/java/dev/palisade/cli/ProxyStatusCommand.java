@@ -17,11 +17,10 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "proxy-status", mixinStandardHelpOptions = true,
     description = {"Show every injected proxy: ready, version, certificate.",
         "Every injected pod (label palisade.dev/proxy=injected): ready, proxy version "
-        + "against the one the operator injects now, certificate expiry and renewal (from "
-        + "the proxy's /metrics through the API server's pod proxy). The configuration "
-        + "version a proxy holds is not exposed by the proxy, so it is not compared "
-        + "(docs/cli.md). Exit status 1 if a proxy is not ready, outdated, or past its "
-        + "renewal point."})
+        + "against the one the operator injects now, configuration version against the "
+        + "one the operator serves that pod now, trust bundle, certificate expiry and "
+        + "renewal (from the proxy's /identity through the API server's pod proxy). Exit "
+        + "status 1 if a proxy is not ready, outdated, stale, or past its renewal point."})
 public final class ProxyStatusCommand implements Callable<Integer> {
 
   @Spec
@@ -40,7 +39,7 @@ public final class ProxyStatusCommand implements Callable<Integer> {
   String palisadeNamespace;
 
   @Option(names = "--proxy-timeout", defaultValue = "5s", paramLabel = "DURATION",
-      description = "How long to wait for each proxy's /metrics (default: ${DEFAULT-VALUE}).")
+      description = "How long to wait for each proxy (default: ${DEFAULT-VALUE}).")
   String proxyTimeout;
 
   @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "text|json",
@@ -65,8 +64,7 @@ public final class ProxyStatusCommand implements Callable<Integer> {
     out.print(output == OutputFormat.json ? Json.write(status) + "\n"
         : text(status, Instant.now()));
     out.flush();
-    boolean healthy = status.proxies().stream().allMatch(p -> p.ready() && p.proxyReady()
-        && !Boolean.FALSE.equals(p.versionCurrent()) && !Boolean.TRUE.equals(p.pastRenewal()));
+    boolean healthy = status.proxies().stream().allMatch(ProxyInspector.ProxyView::healthy);
     return healthy ? 0 : Main.FAILED;
   }
 
@@ -75,7 +73,8 @@ public final class ProxyStatusCommand implements Callable<Integer> {
       return "No injected pods.\n";
     }
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"POD", "READY", "PROXY", "VERSION", "CERTIFICATE", "RENEWAL"});
+    rows.add(new String[] {"POD", "READY", "PROXY", "VERSION", "CONFIG", "BUNDLE", "CERTIFICATE",
+        "RENEWAL"});
     for (ProxyInspector.ProxyView p : status.proxies()) {
       rows.add(new String[] {
           p.pod(),
@@ -83,6 +82,11 @@ public final class ProxyStatusCommand implements Callable<Integer> {
           p.proxyVersion() == null ? "-" : p.proxyVersion(),
           p.versionCurrent() == null ? "unknown" : p.versionCurrent() ? "current"
               : "outdated (operator: " + status.operatorProxyVersion() + ")",
+          p.configInSync() == null ? (p.configVersion() == null ? "unknown" : p.configVersion())
+              : p.configInSync() ? "in sync" : "STALE (" + p.configVersion() + ", operator: "
+                  + p.servedConfigVersion() + ")",
+          p.trustBundleCurrent() == null ? "unknown" : p.trustBundleCurrent() ? "current"
+              : "STALE (lacks the newest root)",
           p.certificateExpiry() == null
               ? (p.unreachable() != null ? "unreachable" : "none yet")
               : "expires in " + HumanDuration.of(java.time.Duration.between(now,
@@ -102,7 +106,6 @@ public final class ProxyStatusCommand implements Callable<Integer> {
       }
       out.append('\n');
     }
-    out.append("Configuration versions: ").append(ProxyInspector.NOT_EXPOSED).append('\n');
     return out.toString();
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The pure parts of check, identity and proxy-status. */
@@ -118,13 +119,23 @@ class CheckLogicTest {
   @Test
   void proxyStatusAsATable() {
     Instant now = Instant.parse("2026-12-04T12:00:00Z");
-    var view = new ProxyInspector.ProxyView("shop/web-0", "spiffe://td/ns/shop/sa/web", true,
+    var outdated = new ProxyInspector.ProxyView("shop/web-0", "spiffe://td/ns/shop/sa/web", true,
         true, "0.1.0", false, now.plus(Duration.ofHours(19)), null, null, false,
-        ProxyInspector.NOT_EXPOSED, null);
-    assertThat(ProxyStatusCommand.text(new ProxyStatusCommand.Status("0.2.0", List.of(view)), now))
-        .startsWith("POD         READY  PROXY  VERSION                     CERTIFICATE       RENEWAL\n")
-        .contains("shop/web-0  yes    0.1.0  outdated (operator: 0.2.0)  expires in 19h0m  in time")
-        .contains("Configuration versions: not exposed by the proxy");
+        "a1", "a1", true, "b1", true, Optional.empty(), null);
+    var stale = new ProxyInspector.ProxyView("shop/web-1", "spiffe://td/ns/shop/sa/web", true,
+        true, "0.2.0", true, now.plus(Duration.ofHours(20)), null, null, false,
+        "a1", "a2", false, "b0", false, Optional.empty(), null);
+    String table = ProxyStatusCommand.text(
+        new ProxyStatusCommand.Status("0.2.0", List.of(outdated, stale)), now);
+    assertThat(table.lines().toList()).containsExactly(
+        "POD         READY  PROXY  VERSION                     CONFIG                    "
+            + "BUNDLE                         CERTIFICATE       RENEWAL",
+        "shop/web-0  yes    0.1.0  outdated (operator: 0.2.0)  in sync                   "
+            + "current                        expires in 19h0m  in time",
+        "shop/web-1  yes    0.2.0  current                     STALE (a1, operator: a2)  "
+            + "STALE (lacks the newest root)  expires in 20h0m  in time");
+    assertThat(outdated.healthy()).as("an outdated proxy").isFalse();
+    assertThat(stale.healthy()).as("a stale configuration and bundle").isFalse();
     assertThat(ProxyStatusCommand.text(new ProxyStatusCommand.Status(null, List.of()), now))
         .isEqualTo("No injected pods.\n");
   }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.palisade.common.json.JsonDocuments;
+import dev.palisade.common.sidecar.ProxyIdentity;
 import dev.palisade.testing.ControlPlane;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -19,6 +21,7 @@ import java.net.NetworkInterface;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
@@ -29,14 +32,17 @@ import org.junit.jupiter.api.Test;
  * {@code palisade proxy-status} and {@code palisade identity} through the real API server's pod
  * proxy. There is no kubelet: an injected pod's status is written by the test (Running, ready,
  * its IP one of this host's addresses), and a stand-in for the proxy's admin port answers
- * {@code /metrics} on that address, port 15020, with the one line the CLI reads. The real proxy
- * is exercised by the e2e test {@code CliE2eIT}.
+ * {@code /identity} (or, as a proxy from before that endpoint, 404 there and {@code /metrics})
+ * on that address, port 15020. The real proxy and operator are exercised by the e2e test
+ * {@code CliE2eIT}.
  */
 class ProxyIT {
 
   private static final String NS = "proxy-it";
   private static final String SYSTEM = "proxy-it-system";
   private static final AtomicReference<Instant> EXPIRY = new AtomicReference<>();
+  /** Whether the stand-in is a proxy from before {@code /identity}. */
+  private static volatile boolean olderProxy;
 
   private static KubernetesClient admin;
   private static HttpServer adminPort;
@@ -56,6 +62,20 @@ class ProxyIT {
       assumeTrue(false, "port " + ProxyAdmin.ADMIN_PORT + " on " + hostAddress + " is taken: "
           + e.getMessage());
     }
+    adminPort.createContext(ProxyIdentity.PATH, exchange -> {
+      Instant expiry = EXPIRY.get();
+      int status = olderProxy ? 404 : expiry == null ? 503 : 200;
+      byte[] body = (status == 200 ? JsonDocuments.lenient().write(new ProxyIdentity(
+              "spiffe://proxy.it/ns/" + NS + "/sa/app", "1f", expiry.minus(Duration.ofHours(24))
+                  .toString(), expiry.toString(), List.of("-----BEGIN CERTIFICATE-----"),
+              List.of("ab"), "b1", "c1"))
+          : status == 503 ? ProxyIdentity.NO_CERTIFICATE : "unknown path")
+          .getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(status, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
     adminPort.createContext("/metrics", exchange -> {
       Instant expiry = EXPIRY.get();
       byte[] body = ("# TYPE palisade_certificate_expiry_timestamp_seconds gauge\n"
@@ -113,11 +133,35 @@ class ProxyIT {
     // 24h leaves renewed between 40% and 60% of their lifetime
     assertThat(json.path("renewalWindowEnd").asText())
         .isEqualTo(expiry.minus(Duration.ofMinutes(576)).toString());
-    assertThat(json.path("serial").asText()).startsWith("not exposed by the proxy");
+    assertThat(json.path("serial").asText()).isEqualTo("1f");
+    assertThat(json.path("chain")).hasSize(1);
+    assertThat(json.path("trustBundleVersion").asText()).isEqualTo("b1");
+    assertThat(json.path("configVersion").asText()).isEqualTo("c1");
+    assertThat(json.path("configInSync").isBoolean()).as("no operator replica to ask").isFalse();
 
     CliRun text = CliRun.run("identity", "served", "-n", NS, "--palisade-namespace", SYSTEM);
     assertThat(text.out()).contains("SPIFFE ID:          spiffe://proxy.it/ns/" + NS + "/sa/app")
-        .contains("certificate:        expires " + expiry);
+        .contains("certificate:        serial 1f, valid from " + expiry.minus(Duration.ofHours(24))
+            + ", expires " + expiry)
+        .contains("configuration:      version c1");
+  }
+
+  @Test
+  void aProxyFromBeforeTheIdentityEndpointStillShowsItsExpiry() {
+    Instant expiry = Instant.now().plus(Duration.ofHours(20)).truncatedTo(
+        java.time.temporal.ChronoUnit.SECONDS);
+    EXPIRY.set(expiry);
+    olderProxy = true;
+    try {
+      CliRun run = CliRun.run("identity", NS + "/served", "--palisade-namespace", SYSTEM, "-o",
+          "json");
+      assertThat(run.status()).as(run.toString()).isZero();
+      assertThat(run.json().path("notAfter").asText()).isEqualTo(expiry.toString());
+      assertThat(run.json().path("configVersion").asText())
+          .isEqualTo(ProxyInspector.OLDER_PROXY);
+    } finally {
+      olderProxy = false;
+    }
   }
 
   @Test
@@ -125,8 +169,7 @@ class ProxyIT {
     EXPIRY.set(Instant.now().plus(Duration.ofHours(20)));
     CliRun healthy = CliRun.run("proxy-status", "-n", NS, "--palisade-namespace", SYSTEM);
     assertThat(healthy.status()).as(healthy.toString()).isZero();
-    assertThat(healthy.out()).contains(NS + "/served").contains("current").contains("in time")
-        .contains("Configuration versions: not exposed by the proxy");
+    assertThat(healthy.out()).contains(NS + "/served").contains("current").contains("in time");
 
     EXPIRY.set(Instant.now().plus(Duration.ofHours(5))); // past 60% of 24h
     CliRun late = CliRun.run("proxy-status", "-n", NS, "--palisade-namespace", SYSTEM, "-o",
@@ -135,7 +178,7 @@ class ProxyIT {
     assertThat(late.json().path("proxies").get(0).path("pastRenewal").asBoolean()).isTrue();
 
     EXPIRY.set(Instant.now().plus(Duration.ofHours(20)));
-    injectedPod("old", "192.0.2.254", "0.1.0");
+    injectedPod("old", "198.18.255.254", "0.1.0"); // nothing answers there
     try {
       CliRun outdated = CliRun.run("proxy-status", "-n", NS, "--palisade-namespace", SYSTEM,
           "--proxy-timeout", "1s", "-o", "json");

@@ -7,11 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.palisade.api.v1alpha1.MeshPolicy;
 import dev.palisade.api.v1alpha1.MeshPolicySpec;
 import dev.palisade.api.v1alpha1.WorkloadSelector;
+import dev.palisade.common.json.JsonDocuments;
+import dev.palisade.common.pki.Fingerprints;
 import dev.palisade.common.pki.KeyType;
 import dev.palisade.common.pki.Pem;
 import dev.palisade.common.policy.MtlsMode;
 import dev.palisade.sidecar.identity.IdentityClient;
 import dev.palisade.sidecar.identity.IdentityException;
+import dev.palisade.common.sidecar.ProxyIdentity;
+import dev.palisade.operator.config.ConfigService;
 import dev.palisade.operator.injection.PodInjectionWebhook;
 import dev.palisade.testing.TrustingRoot;
 import dev.palisade.testing.MonitoringFiles.LabelMatcher;
@@ -54,7 +58,10 @@ import org.junit.jupiter.api.io.TempDir;
  * client's outbound connections reaching the server's inbound over mTLS (the operator's
  * destination lookup finds the server's pod at 127.0.0.1), scraped over HTTP, and a real
  * Prometheus scraping all three with the chart's alert rules and one recording rule per
- * dashboard query loaded: every rule evaluates, and every panel returns data.
+ * dashboard query loaded: every rule evaluates, and every panel returns data. The same pair
+ * shows that what a proxy says it holds ({@code GET /identity}) is what the operator serves it
+ * ({@code GET /v1/config-version} on the operator's admin port), as {@code palisade
+ * proxy-status} compares them.
  */
 class PrometheusScrapeIT {
 
@@ -276,6 +283,37 @@ class PrometheusScrapeIT {
     policy.getSpec().selector.matchLabels = Map.of("app", "nobody");
     policy.getSpec().mode = ++policyEdits % 2 == 0 ? MtlsMode.STRICT : MtlsMode.PERMISSIVE;
     stack.admin.resource(policy).forceConflicts().serverSideApply();
+  }
+
+  @Test
+  void eachProxyHoldsTheConfigurationVersionTheOperatorServesIt() throws Exception {
+    for (RunningProxy which : List.of(proxy, client)) {
+      await("in sync").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        ProxyIdentity identity = JsonDocuments.lenient().read(
+            get(which.runtime().adminAddress().getPort(), ProxyIdentity.PATH).body(),
+            ProxyIdentity.class);
+        String pod = identity.spiffeId().endsWith("/sa/web") ? "web-0" : "client-0";
+        HttpResponse<String> served = get(stack.servers.adminPort(),
+            ConfigService.CONFIG_VERSION_PATH + "?pod=" + NS + "/" + pod);
+        assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
+        assertThat(JsonDocuments.lenient().read(served.body(), Map.class).get("version"))
+            .isEqualTo(identity.configVersion());
+        assertThat(identity.trustBundleFingerprints()).contains(Fingerprints.sha256(
+            stack.bundle().stream().filter(c -> c.getSubjectX500Principal().getName()
+                .contains("O=" + TRUST_DOMAIN)).findFirst().orElseThrow()));
+      });
+    }
+    assertThat(get(stack.servers.adminPort(), ConfigService.CONFIG_VERSION_PATH + "?pod="
+        + NS + "/nobody").statusCode()).isEqualTo(404);
+    assertThat(get(stack.servers.adminPort(), ConfigService.CONFIG_VERSION_PATH + "?pod=web-0")
+        .statusCode()).isEqualTo(400);
+  }
+
+  private static HttpResponse<String> get(int port, String pathAndQuery) throws Exception {
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+          + pathAndQuery)).build(), HttpResponse.BodyHandlers.ofString());
+    }
   }
 
   /** One request and its echo through client's outbound, mTLS, and web's inbound. */

@@ -93,7 +93,7 @@ public final class OperatorServers implements AutoCloseable {
             .add("https-server", https::isServing)
             .add("webhook-server", webhook::isServing)
             .add("serving-certificate", serving::isReady)
-            .add("config-service", configService::isReady));
+            .add("config-service", configService::isReady), configService::adminRoutes);
     expiryRefresh.scheduleWithFixedDelay(() -> cas.state(config.trustDomain())
         .ifPresent(state -> publishExpiry(metrics, state)), 0, 15, TimeUnit.SECONDS);
   }

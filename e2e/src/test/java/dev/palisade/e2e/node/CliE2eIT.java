@@ -64,10 +64,18 @@ class CliE2eIT {
     assertThat(notAfter).isBetween(Instant.now().plus(Duration.ofHours(10)),
         Instant.now().plus(Duration.ofHours(25)));
     assertThat(run.json().path("pastRenewal").asBoolean()).isFalse();
+    // From the proxy's /identity: the chain it serves (leaf and issuer), its serial, and the
+    // trust bundle and configuration it holds, both what the operator publishes now.
+    assertThat(run.json().path("chain")).hasSize(2);
+    assertThat(run.json().path("serial").asText()).matches("[0-9a-f]+");
+    assertThat(run.json().path("trustBundleCurrent").asBoolean()).as(run.toString()).isTrue();
+    assertThat(run.json().path("configVersion").asText())
+        .isEqualTo(run.json().path("servedConfigVersion").asText());
+    assertThat(run.json().path("configInSync").asBoolean()).as(run.toString()).isTrue();
   }
 
   @Test
-  void proxyStatusListsTheThreeMeshedPodsReadyAndCurrent() throws Exception {
+  void proxyStatusListsTheThreeMeshedPodsReadyCurrentAndInSync() throws Exception {
     Run run = palisade("proxy-status", "-n", NS, "-o", "json");
     assertThat(run.status()).as(run.toString()).isZero();
     JsonNode proxies = run.json().path("proxies");
@@ -77,6 +85,8 @@ class CliE2eIT {
       assertThat(proxy.path("proxyReady").asBoolean()).as(proxy.toString()).isTrue();
       assertThat(proxy.path("versionCurrent").asBoolean()).as(proxy.toString()).isTrue();
       assertThat(proxy.has("certificateExpiry")).as(proxy.toString()).isTrue();
+      assertThat(proxy.path("configInSync").asBoolean()).as(proxy.toString()).isTrue();
+      assertThat(proxy.path("trustBundleCurrent").asBoolean()).as(proxy.toString()).isTrue();
     }
   }
 

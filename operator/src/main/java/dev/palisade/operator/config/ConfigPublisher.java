@@ -102,6 +102,20 @@ public final class ConfigPublisher implements ClusterView.Listener, AutoCloseabl
     return Optional.of(raced != null ? raced : computed);
   }
 
+  /**
+   * The version {@code workload} is served now, for {@code palisade proxy-status}: a read
+   * that neither stores a rendering nor counts as the pod asking.
+   */
+  Optional<String> version(Workload workload) {
+    PublishedConfig now = published.get(workload.key());
+    if (now != null) {
+      return Optional.of(now.version());
+    }
+    String roots = bundle;
+    return roots == null ? Optional.empty()
+        : Optional.of(renderer.render(workload, snapshot, roots, null).version());
+  }
+
   /** The inbound policy of {@code workload} (for destination lookups), without the CA. */
   InboundPolicy inbound(Workload workload) {
     PublishedConfig now = published.get(workload.key());

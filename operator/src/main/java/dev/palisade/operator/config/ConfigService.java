@@ -4,10 +4,15 @@ import dev.palisade.common.pki.Pem;
 import dev.palisade.operator.ca.CaUnavailableException;
 import dev.palisade.operator.ca.CertificateAuthority;
 import dev.palisade.operator.http.HttpServer;
+import dev.palisade.operator.http.Request;
+import dev.palisade.operator.http.RequestHandler;
+import dev.palisade.operator.http.Response;
+import dev.palisade.operator.policy.Workload;
 import dev.palisade.operator.watch.PodIndex;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,6 +24,8 @@ public final class ConfigService implements AutoCloseable {
 
   /** Default: a long-poll is held 30 s; how many at once is sized from the heap. */
   public static final Duration POLL_TIMEOUT = Duration.ofSeconds(30);
+  /** On the admin port: the version the operator serves a pod now. */
+  public static final String CONFIG_VERSION_PATH = "/v1/config-version";
 
   private final PodIndex ownPods;
   private final ClusterCache cluster;
@@ -79,6 +86,34 @@ public final class ConfigService implements AutoCloseable {
   public HttpServer.Builder routes(HttpServer.Builder server) {
     return server.route("GET", ConfigEndpoint.PATH, config)
         .route("GET", DestinationsEndpoint.PATH, destinations);
+  }
+
+  /**
+   * Adds {@code GET /v1/config-version?pod=NAMESPACE/NAME} (the admin port): the configuration
+   * version the operator serves that injected pod now, which {@code palisade proxy-status}
+   * compares with the one its proxy holds.
+   */
+  public HttpServer.Builder adminRoutes(HttpServer.Builder server) {
+    return server.route("GET", CONFIG_VERSION_PATH, RequestHandler.of(this::configVersion));
+  }
+
+  private Response configVersion(Request request) {
+    String[] pod = request.queryParameter("pod").orElse("").split("/", -1);
+    if (pod.length != 2 || pod[0].isEmpty() || pod[1].isEmpty()) {
+      return Response.error(400, "bad_request", "name the pod: " + CONFIG_VERSION_PATH
+          + "?pod=<namespace>/<name>");
+    }
+    if (!cluster.synced()) {
+      return Response.error(503, "not_ready", "the cluster's policies are not loaded yet");
+    }
+    Optional<Workload> workload = cluster.pod(pod[0], pod[1]).filter(Workload::injected);
+    if (workload.isEmpty()) {
+      return Response.error(404, "pod_not_found", "no injected pod " + pod[0] + "/" + pod[1]);
+    }
+    return publisher.version(workload.get())
+        .map(version -> Response.json(200, Map.of("pod", workload.get().key(),
+            "version", version)))
+        .orElseGet(() -> Response.error(503, "ca_unavailable", "no trust bundle yet"));
   }
 
   /** Whether the informers have listed: a readiness check. */

@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The plain-HTTP admin port (:9090): {@code /metrics} for Prometheus, {@code /healthz} for the
@@ -24,7 +25,13 @@ public final class AdminServer {
 
   public static HttpServer bind(InetSocketAddress address, PrometheusMeterRegistry registry,
       ReadinessChecks readiness) {
-    return HttpServer.plain("admin")
+    return bind(address, registry, readiness, UnaryOperator.identity());
+  }
+
+  /** @param more routes of other components served here too (the config service's) */
+  public static HttpServer bind(InetSocketAddress address, PrometheusMeterRegistry registry,
+      ReadinessChecks readiness, UnaryOperator<HttpServer.Builder> more) {
+    return more.apply(HttpServer.plain("admin"))
         .route("GET", "/metrics",
             RequestHandler.of(request -> Response.text(200, PROMETHEUS_TEXT, registry.scrape())))
         .route("GET", "/healthz",

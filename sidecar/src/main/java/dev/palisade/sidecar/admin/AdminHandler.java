@@ -1,5 +1,7 @@
 package dev.palisade.sidecar.admin;
 
+import dev.palisade.common.json.JsonDocuments;
+import dev.palisade.common.sidecar.ProxyIdentity;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -20,7 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes admin requests: {@code GET /healthz/ready}, {@code GET /metrics}, {@code POST
+ * Routes admin requests: {@code GET /healthz/ready}, {@code GET /metrics}, {@code GET
+ * /identity} (certificates and versions: public material, never the key), {@code POST
  * /shutdown}. One request per connection (probes and scrapes open a new one anyway).
  *
  * <p>The port is on the pod's address, for the kubelet's probes and Prometheus; what changes
@@ -32,6 +35,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger LOG = LoggerFactory.getLogger(AdminHandler.class);
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
   private static final String TEXT = "text/plain; charset=utf-8";
+  private static final String JSON = "application/json";
 
   private final AdminEndpoints endpoints;
 
@@ -50,6 +54,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
               : respond(HttpResponseStatus.SERVICE_UNAVAILABLE, TEXT,
                   "not ready: waiting for a certificate and the listeners, or draining\n")
           : notAllowed("GET");
+      case ProxyIdentity.PATH -> method != HttpMethod.GET ? notAllowed("GET")
+          : endpoints.identity()
+              .map(identity -> respond(HttpResponseStatus.OK, JSON,
+                  JsonDocuments.lenient().write(identity) + "\n"))
+              .orElseGet(() -> respond(HttpResponseStatus.SERVICE_UNAVAILABLE, TEXT,
+                  ProxyIdentity.NO_CERTIFICATE + "\n"));
       case "/metrics" -> method == HttpMethod.GET
           ? respond(HttpResponseStatus.OK, PROMETHEUS_TEXT, endpoints.metrics())
           : notAllowed("GET");
@@ -68,7 +78,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         yield respond(HttpResponseStatus.OK, TEXT, "draining\n");
       }
       default -> respond(HttpResponseStatus.NOT_FOUND, TEXT,
-          "unknown path; try /healthz/ready, /metrics, POST /shutdown\n");
+          "unknown path; try /healthz/ready, /metrics, /identity, POST /shutdown\n");
     };
     ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
   }

@@ -1,8 +1,10 @@
 package dev.palisade.sidecar.proxy;
 
 import dev.palisade.common.policy.SidecarConfig;
+import dev.palisade.common.sidecar.ProxyIdentity;
 import dev.palisade.sidecar.admin.AdminEndpoints;
 import dev.palisade.sidecar.admin.AdminServer;
+import dev.palisade.sidecar.admin.ProxyIdentities;
 import dev.palisade.sidecar.config.DestinationLookup;
 import dev.palisade.sidecar.config.OperatorDestinations;
 import dev.palisade.sidecar.metrics.ProxyMetrics;
@@ -166,6 +168,12 @@ public final class ProxyRuntime implements AdminEndpoints, AutoCloseable {
   public boolean ready() {
     return tls.isLoaded() && configured && inbound != null && inbound.isActive()
         && outbound != null && outbound.isActive() && !shuttingDown.get();
+  }
+
+  @Override
+  public Optional<ProxyIdentity> identity() {
+    return tls.current().map(contexts ->
+        ProxyIdentities.of(contexts.material(), config.get().version()));
   }
 
   @Override

@@ -4,20 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.palisade.common.json.JsonDocuments;
+import dev.palisade.common.pki.Fingerprints;
+import dev.palisade.common.pki.Pem;
 import dev.palisade.common.policy.InboundPolicy;
 import dev.palisade.common.policy.MtlsMode;
 import dev.palisade.common.policy.OutboundPolicy;
 import dev.palisade.common.policy.SidecarConfig;
+import dev.palisade.common.sidecar.ProxyIdentity;
 import dev.palisade.sidecar.testing.Clients;
 import dev.palisade.sidecar.testing.Metrics;
 import dev.palisade.sidecar.testing.TestApp;
 import dev.palisade.sidecar.testing.TestApp.Behaviour;
 import dev.palisade.sidecar.testing.TestMaterial;
+import dev.palisade.sidecar.tls.TlsMaterial;
 import dev.palisade.testing.TestCa;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +74,37 @@ class AdminIT {
 
       assertThat(Metrics.get(runtime.adminAddress(), "/healthz/ready").statusCode())
           .isEqualTo(200);
+    }
+  }
+
+  @Test
+  void identityShowsTheServedChainAndVersionsButNeverTheKey() throws Exception {
+    try (TestApp echo = TestApp.start(Behaviour.ECHO);
+        ProxyRuntime runtime = start(echo, Duration.ofSeconds(5))) {
+      assertThat(Metrics.get(runtime.adminAddress(), "/identity").statusCode())
+          .as("before a certificate").isEqualTo(503);
+      TlsMaterial material = TestMaterial.of(CA, "shop", "cart");
+      runtime.tls().publish(material);
+      runtime.updateConfig(new SidecarConfig("v42", InboundPolicy.strictDefault(),
+          OutboundPolicy.passthrough()));
+
+      HttpResponse<String> response = Metrics.get(runtime.adminAddress(), "/identity");
+
+      assertThat(response.statusCode()).isEqualTo(200);
+      ProxyIdentity identity = JsonDocuments.strict().read(response.body(), ProxyIdentity.class);
+      X509Certificate leaf = material.leaf();
+      assertThat(identity.spiffeId()).isEqualTo("spiffe://cluster.local/ns/shop/sa/cart");
+      assertThat(identity.serial()).isEqualTo(leaf.getSerialNumber().toString(16));
+      assertThat(identity.notAfter()).isEqualTo(leaf.getNotAfter().toInstant().toString());
+      assertThat(identity.chain()).containsExactlyElementsOf(
+          material.chain().stream().map(Pem::certificate).toList());
+      assertThat(identity.trustBundleFingerprints()).containsExactly(
+          Fingerprints.sha256(material.trustBundle().getFirst()));
+      assertThat(identity.trustBundleVersion())
+          .isEqualTo(Fingerprints.bundleVersion(material.trustBundle()));
+      assertThat(identity.configVersion()).isEqualTo("v42");
+      assertThat(response.body()).doesNotContain("PRIVATE KEY");
+      assertThat(Metrics.post(runtime.adminAddress(), "/identity").statusCode()).isEqualTo(405);
     }
   }
 

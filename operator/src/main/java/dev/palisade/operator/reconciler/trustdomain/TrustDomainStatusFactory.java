@@ -76,15 +76,7 @@ final class TrustDomainStatusFactory {
 
   /** Short and stable: changes exactly when the set of roots changes. */
   static String bundleVersion(CaState state) {
-    String fingerprints = state.roots().stream().map(Fingerprints::sha256)
-        .collect(Collectors.joining(","));
-    try {
-      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-          .digest(fingerprints.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      return java.util.HexFormat.of().formatHex(digest, 0, 6);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Fingerprints.bundleVersion(state.roots());
   }
 
   private static TrustDomainStatus.CertificateSummary summary(X509Certificate certificate) {
