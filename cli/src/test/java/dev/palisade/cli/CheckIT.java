@@ -321,7 +321,7 @@ class CheckIT {
         .addNewContainer().withName("app").withImage("registry.invalid/app:1").endContainer()
         .endSpec().build()).create();
     admin.pods().inNamespace(APP_NS).withName("unreachable").editStatus(p -> new PodBuilder(p)
-        .editOrNewStatus().withPhase("Running").withPodIP("192.0.2.254").endStatus().build());
+        .editOrNewStatus().withPhase("Running").withPodIP("198.18.255.254").endStatus().build());
     var saved = admin.admissionRegistration().v1().mutatingWebhookConfigurations()
         .withName(WebhookCaBundleReconciler.DEFAULT_CONFIGURATION).get();
     WebhookConfigurations.delete(admin, WebhookCaBundleReconciler.DEFAULT_CONFIGURATION);

@@ -316,12 +316,12 @@ class ConfigServiceIT {
 
   @Test
   void destinationsAreLookedUpByPodAndServiceAddress() throws Exception {
-    workloads.running(db, "10.244.0.12");
+    workloads.running(db, "198.18.6.12");
     Map<String, Object> meshed = Map.of("meshed", true,
         "identities", List.of("spiffe://config.it/ns/" + NS + "/sa/db"));
     await("the pod's IP is indexed").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(destination("10.244.0.12", 5432).meshed()).isTrue());
-    DestinationDocument byPod = destination("10.244.0.12", 5432);
+        assertThat(destination("198.18.6.12", 5432).meshed()).isTrue());
+    DestinationDocument byPod = destination("198.18.6.12", 5432);
     assertThat(byPod.identities()).isEqualTo(meshed.get("identities"));
     assertThat(byPod.maxAgeSeconds()).isEqualTo(DestinationResolver.MESHED_MAX_AGE_SECONDS);
 
@@ -335,7 +335,7 @@ class ConfigServiceIT {
         assertThat(destination(clusterIp, 5432).meshed()).isTrue());
     assertThat(destination(clusterIp, 5432).identities()).isEqualTo(meshed.get("identities"));
     assertThat(destination(clusterIp, 80).reason()).isEqualTo("unknown_port");
-    assertThat(destination("192.0.2.1", 443).reason()).isEqualTo("unknown_address");
+    assertThat(destination("198.18.255.1", 443).reason()).isEqualTo("unknown_address");
 
     HttpResponse<String> bad = webClient.send(get("/v1/destinations?ip=not-an-ip&port=1"),
         HttpResponse.BodyHandlers.ofString());
