@@ -123,21 +123,29 @@ def mesh_overview():
             "peer (the rest came in plaintext on PERMISSIVE or DISABLE ports).",
             [q(f"sum(rate(palisade_tls_handshakes_total{{{mtls}}}{RATE})) / "
                f"sum(rate(palisade_tls_handshakes_total{{{admitted}}}{RATE}))")],
-            "percentunit", width=6, height=6)
+            "percentunit", width=5, height=6)
+    p.panel("stat", "Post-quantum handshakes",
+            "Share of completed mTLS handshakes that negotiated the hybrid post-quantum group "
+            "X25519MLKEM768 (proxies prefer it; a peer without ML-KEM falls back to X25519 or "
+            "P-256). Below 100%: a peer that is not a current Palisade proxy (palisade check "
+            "names the proxies that saw fallbacks).",
+            [q(f'sum(rate(palisade_tls_handshake_duration_seconds_count{{group="X25519MLKEM768"}}{RATE})) / '
+               f"sum(rate(palisade_tls_handshake_duration_seconds_count{RATE}))")],
+            "percentunit", width=5, height=6)
     p.panel("stat", "Refused share",
             "Share of all connection admissions, both directions, that were refused.",
             [q(f'sum(rate(palisade_tls_handshakes_total{{result="failure"}}{RATE})) / '
                f"sum(rate(palisade_tls_handshakes_total{RATE}))")],
-            "percentunit", width=6, height=6)
+            "percentunit", width=5, height=6)
     p.panel("stat", "Meshed pods",
             "Proxies scraped that hold a workload certificate.",
             [q("count(palisade_certificate_expiry_timestamp_seconds >= 0)")], "none",
-            width=6, height=6)
+            width=4, height=6)
     p.panel("stat", "Soonest certificate expiry",
             "Time left on the workload certificate that expires first, mesh-wide. Leaves are "
             "renewed at about half-life; PalisadeWorkloadCertificateExpiringSoon fires under 4h.",
             [q("min(palisade_certificate_expiry_timestamp_seconds) - time()")], "s",
-            width=6, height=6)
+            width=5, height=6)
     p.panel("timeseries", "mTLS coverage by namespace",
             "Inbound mTLS share per namespace of the receiving pods.",
             [q(f"sum by (namespace) (rate(palisade_tls_handshakes_total{{{mtls}}}{RATE})) / "

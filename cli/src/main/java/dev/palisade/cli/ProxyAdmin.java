@@ -83,6 +83,28 @@ final class ProxyAdmin {
     }
   }
 
+  private static final Pattern HANDSHAKES_BY_GROUP = Pattern.compile(
+      "^palisade_tls_handshake_duration_seconds_count\\{[^}]*group=\"([^\"]*)\"[^}]*} (\\S+)",
+      Pattern.MULTILINE);
+
+  /**
+   * Completed handshakes that did not negotiate the post-quantum group, from a {@code /metrics}
+   * scrape (each direction's {@code _count} by {@code group}).
+   */
+  static long classicalHandshakes(String metrics) {
+    Matcher m = HANDSHAKES_BY_GROUP.matcher(metrics);
+    long classical = 0;
+    while (m.find()) {
+      if (!POST_QUANTUM_GROUP.equals(m.group(1))) {
+        classical += (long) Double.parseDouble(m.group(2));
+      }
+    }
+    return classical;
+  }
+
+  /** The group proxies prefer ({@code KeyExchangeGroups.POST_QUANTUM} in the sidecar). */
+  static final String POST_QUANTUM_GROUP = "X25519MLKEM768";
+
   /** The served certificate's notAfter from a {@code /metrics} scrape; empty before the first. */
   static Optional<Instant> certificateExpiry(String metrics) {
     Matcher m = EXPIRY.matcher(metrics);

@@ -17,7 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Proxies whose certificate is past its renewal point, read from their own /metrics. */
+/**
+ * Proxies whose certificate is past its renewal point, and proxies that fell back to a classical
+ * key exchange group, read from their own /metrics.
+ */
 final class ProxyChecks {
 
   private final KubernetesClient client;
@@ -51,14 +54,19 @@ final class ProxyChecks {
     Duration renewBefore = workloads.map(w -> w.renewBefore).map(KubeDuration::parse).orElse(null);
     Instant now = clock.instant();
     List<String> late = new ArrayList<>();
+    List<String> classical = new ArrayList<>();
     List<String> unreachable = new ArrayList<>();
     int checked = 0;
     for (Pod pod : pods) {
       String key = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
       try {
-        Optional<Instant> expiry = ProxyAdmin.certificateExpiry(
-            ProxyAdmin.get(client, pod, "/metrics", proxyTimeout));
+        String metrics = ProxyAdmin.get(client, pod, "/metrics", proxyTimeout);
+        Optional<Instant> expiry = ProxyAdmin.certificateExpiry(metrics);
         checked++;
+        long fallbacks = ProxyAdmin.classicalHandshakes(metrics);
+        if (fallbacks > 0) {
+          classical.add(key + " (" + fallbacks + ")");
+        }
         if (expiry.isEmpty()) {
           late.add(key + " (no certificate yet)");
         } else if (ProxyAdmin.pastRenewal(expiry.get(), lifetime, renewBefore, now)) {
@@ -76,6 +84,19 @@ final class ProxyChecks {
               + " renewals), and the operator's signing refusals; docs/sidecar.md"));
     } else if (checked > 0) {
       results.add(ok("proxy-certificates", "all " + checked + " reachable proxies renewed in time"));
+    }
+    if (!classical.isEmpty()) {
+      results.add(fail("proxy-crypto", classical.size() + " of " + checked
+          + " proxies completed handshakes with a classical key exchange group instead of "
+          + ProxyAdmin.POST_QUANTUM_GROUP + " (count since the proxy started): "
+          + String.join(", ", classical.subList(0, Math.min(10, classical.size())))
+          + (classical.size() > 10 ? ", ..." : ""),
+          "a peer without ML-KEM completed mTLS with them: a proxy image older than the"
+              + " operator's (palisade proxy-status), or a workload using a WorkloadCertificate"
+              + " with its own TLS library. docs/sidecar.md, \"Key exchange\""));
+    } else if (checked > 0) {
+      results.add(ok("proxy-crypto", "all " + checked + " reachable proxies negotiated only "
+          + ProxyAdmin.POST_QUANTUM_GROUP));
     }
     if (!unreachable.isEmpty()) {
       results.add(skip("proxy-certificates", unreachable.size() + " proxies not reachable through"

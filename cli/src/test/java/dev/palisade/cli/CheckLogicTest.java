@@ -63,6 +63,20 @@ class CheckLogicTest {
   }
 
   @Test
+  void classicalFallbacksAreCountedFromTheProxysRealMetrics() {
+    var metrics = new dev.palisade.sidecar.metrics.ProxyMetrics();
+    var inbound = dev.palisade.sidecar.metrics.Direction.INBOUND;
+    var outbound = dev.palisade.sidecar.metrics.Direction.OUTBOUND;
+    assertThat(ProxyAdmin.classicalHandshakes(metrics.scrape())).isZero();
+
+    metrics.handshakeSucceeded(inbound, Duration.ofMillis(1), "X25519MLKEM768");
+    metrics.handshakeSucceeded(inbound, Duration.ofMillis(1), "X25519");
+    metrics.handshakeSucceeded(outbound, Duration.ofMillis(1), "P-256");
+
+    assertThat(ProxyAdmin.classicalHandshakes(metrics.scrape())).isEqualTo(2);
+  }
+
+  @Test
   void theExpiryIsReadFromTheProxysMetrics() {
     String scrape = """
         # HELP palisade_certificate_expiry_timestamp_seconds notAfter

@@ -259,6 +259,9 @@ class PrometheusScrapeIT {
                 assertThat(series.path("value").path(1).asDouble()).isPositive();
               });
         });
+    // Two Palisade proxies: every handshake between them is post-quantum.
+    assertThat(prometheus.query(recordOf("palisade-mesh-overview", "Post-quantum handshakes"))
+        .path(0).path("value").path(1).asDouble()).isEqualTo(1.0);
     assertThat(proxyMetrics(client).text()).contains("palisade_connections_total{direction="
         + "\"outbound\",peer=\"spiffe://" + TRUST_DOMAIN + "/ns/" + NS + "/sa/web\"}");
   }

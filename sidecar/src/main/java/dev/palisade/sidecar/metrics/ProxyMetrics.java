@@ -3,6 +3,7 @@ package dev.palisade.sidecar.metrics;
 import dev.palisade.common.spiffe.SpiffeId;
 import dev.palisade.sidecar.tls.HandshakeFailure;
 import dev.palisade.sidecar.tls.InvalidTlsMaterialException;
+import dev.palisade.sidecar.tls.KeyExchangeGroups;
 import dev.palisade.sidecar.tls.TlsContexts;
 import dev.palisade.sidecar.tls.TlsMaterial;
 import dev.palisade.sidecar.tls.TlsMaterialHolder;
@@ -52,7 +53,8 @@ public final class ProxyMetrics implements TlsMaterialHolder.Listener {
       new EnumMap<>(Direction.class);
   private final Map<Direction, Map<PlaintextReason, Counter>> plaintext =
       new EnumMap<>(Direction.class);
-  private final Map<Direction, DistributionDataPoint> handshakeDurations =
+  /** By direction, then negotiated key exchange group. */
+  private final Map<Direction, Map<String, DistributionDataPoint>> handshakeDurations =
       new EnumMap<>(Direction.class);
   private final Map<Direction, AtomicInteger> active = new EnumMap<>(Direction.class);
   private final PeerLabels peers;
@@ -79,9 +81,9 @@ public final class ProxyMetrics implements TlsMaterialHolder.Listener {
         .withoutExemplars() // exemplars need the tracer initializer, which is not shipped
         .name("palisade_tls_handshake_duration_seconds")
         .help("Time from accepting (inbound) or connecting (outbound) to a completed mTLS"
-            + " handshake with the peer's identity checked")
+            + " handshake with the peer's identity checked, by the key exchange group negotiated")
         .unit(Unit.SECONDS)
-        .labelNames("direction")
+        .labelNames("direction", "group")
         .classicOnly()
         .classicUpperBounds(HANDSHAKE_BUCKETS)
         .register(registry.getPrometheusRegistry());
@@ -100,7 +102,11 @@ public final class ProxyMetrics implements TlsMaterialHolder.Listener {
         }
       }
       plaintext.put(direction, plain);
-      handshakeDurations.put(direction, durations.labelValues(d));
+      Map<String, DistributionDataPoint> byGroup = new HashMap<>();
+      for (String group : KeyExchangeGroups.LABELS) {
+        byGroup.put(group, durations.labelValues(d, group));
+      }
+      handshakeDurations.put(direction, byGroup);
       AtomicInteger gauge = new AtomicInteger();
       active.put(direction, gauge);
       Gauge.builder("palisade.connections.active", gauge, AtomicInteger::get)
@@ -168,9 +174,14 @@ public final class ProxyMetrics implements TlsMaterialHolder.Listener {
         .register(registry);
   }
 
-  public void handshakeSucceeded(Direction direction, Duration took) {
+  /** @param group the key exchange group's label ({@link KeyExchangeGroups#LABELS}) */
+  public void handshakeSucceeded(Direction direction, Duration took, String group) {
     handshakeSuccesses.get(direction).increment();
-    handshakeDurations.get(direction).observe(took.toNanos() / 1e9);
+    DistributionDataPoint durations = handshakeDurations.get(direction).get(group);
+    if (durations == null) {
+      throw new IllegalArgumentException("unknown key exchange group label " + group);
+    }
+    durations.observe(took.toNanos() / 1e9);
   }
 
   public void handshakeFailed(Direction direction, HandshakeFailure reason) {

@@ -6,6 +6,7 @@ import dev.palisade.sidecar.metrics.PeerLabels;
 import dev.palisade.sidecar.metrics.PlaintextReason;
 import dev.palisade.sidecar.metrics.ProxyMetrics;
 import dev.palisade.sidecar.tls.HandshakeFailure;
+import dev.palisade.sidecar.tls.KeyExchangeGroups;
 import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
 
@@ -57,11 +58,13 @@ final class AdmissionRecord {
     return peer;
   }
 
-  boolean succeeded() {
+  /** @param group the key exchange group negotiated ({@link KeyExchangeGroups#negotiated}) */
+  boolean succeeded(String group) {
     if (!decide()) {
       return false;
     }
-    metrics.handshakeSucceeded(direction, Duration.ofNanos(System.nanoTime() - startNanos));
+    metrics.handshakeSucceeded(direction, Duration.ofNanos(System.nanoTime() - startNanos),
+        group);
     return true;
   }
 

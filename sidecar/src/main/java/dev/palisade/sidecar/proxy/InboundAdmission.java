@@ -9,6 +9,7 @@ import dev.palisade.sidecar.metrics.ProxyMetrics;
 import dev.palisade.sidecar.proxy.ProtocolSniffer.Detected;
 import dev.palisade.sidecar.tls.HandshakeFailure;
 import dev.palisade.sidecar.tls.HandshakeFailures;
+import dev.palisade.sidecar.tls.KeyExchangeGroups;
 import dev.palisade.sidecar.tls.PeerRejectedException;
 import dev.palisade.sidecar.tls.TlsContexts;
 import dev.palisade.sidecar.tls.TlsMaterialHolder;
@@ -134,7 +135,7 @@ final class InboundAdmission extends ChannelInboundHandlerAdapter {
           ctx.channel().remoteAddress(), context.port(), authorization.audited());
     }
     if (plaintext == null) {
-      record.succeeded();
+      record.succeeded(KeyExchangeGroups.negotiated(ctx.pipeline().get(SslHandler.class)));
     } else {
       record.plaintext(plaintext);
     }

@@ -73,6 +73,8 @@ public record TlsContexts(TlsMaterial material, SpiffeId identity, SslContext se
               PeerVerifier.MAX_CERTIFICATE_LIST_BYTES)
           // The peer's chain is verified as a delegated task, on settings.verification().
           .option(OpenSslContextOption.USE_TASKS, true)
+          .option(OpenSslContextOption.GROUPS,
+              KeyExchangeGroups.PREFERRED.toArray(String[]::new))
           .applicationProtocolConfig(ALPN)
           .sessionTimeout(settings.sessionTimeout().toSeconds())
           .build();
@@ -84,6 +86,8 @@ public record TlsContexts(TlsMaterial material, SpiffeId identity, SslContext se
           .option(OpenSslContextOption.MAX_CERTIFICATE_LIST_BYTES,
               PeerVerifier.MAX_CERTIFICATE_LIST_BYTES)
           .option(OpenSslContextOption.USE_TASKS, true)
+          .option(OpenSslContextOption.GROUPS,
+              KeyExchangeGroups.PREFERRED.toArray(String[]::new))
           // Peers are identified by SPIFFE ID, checked after the handshake; never by hostname.
           .endpointIdentificationAlgorithm(null)
           .applicationProtocolConfig(ALPN)

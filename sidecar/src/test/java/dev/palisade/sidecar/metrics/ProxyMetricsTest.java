@@ -7,6 +7,7 @@ import dev.palisade.sidecar.testing.Metrics;
 import dev.palisade.sidecar.testing.TestMaterial;
 import dev.palisade.testing.TestCa;
 import dev.palisade.sidecar.tls.HandshakeFailure;
+import dev.palisade.sidecar.tls.KeyExchangeGroups;
 import dev.palisade.sidecar.tls.TlsMaterialHolder;
 import dev.palisade.sidecar.tls.TlsSettings;
 import java.time.Duration;
@@ -60,7 +61,8 @@ class ProxyMetricsTest {
 
   @Test
   void recordsWhatHappened() {
-    metrics.handshakeSucceeded(Direction.INBOUND, Duration.ofMillis(3));
+    metrics.handshakeSucceeded(Direction.INBOUND, Duration.ofMillis(3),
+        KeyExchangeGroups.POST_QUANTUM);
     metrics.handshakeFailed(Direction.OUTBOUND, HandshakeFailure.IDENTITY_MISMATCH);
     metrics.plaintextAccepted(Direction.INBOUND, PlaintextReason.DISABLED);
     metrics.inboundDecision("audit", PeerLabels.PLAINTEXT);
@@ -77,6 +79,10 @@ class ProxyMetricsTest {
         Metrics.handshake("inbound", "success", "none"))).isEqualTo(1);
     assertThat(Metrics.value(scrape, "palisade_tls_handshake_duration_seconds_bucket",
         Map.of("direction", "inbound", "le", "0.005"))).isEqualTo(1);
+    assertThat(Metrics.value(scrape, "palisade_tls_handshake_duration_seconds_count",
+        Map.of("direction", "inbound", "group", "X25519MLKEM768"))).isEqualTo(1);
+    assertThat(Metrics.value(scrape, "palisade_tls_handshake_duration_seconds_count",
+        Map.of("direction", "inbound", "group", "X25519"))).isZero();
     assertThat(Metrics.value(scrape, "palisade_tls_handshake_duration_seconds_bucket",
         Map.of("direction", "inbound", "le", "0.002"))).isZero();
     assertThat(Metrics.value(scrape, "palisade_tls_handshakes_total",

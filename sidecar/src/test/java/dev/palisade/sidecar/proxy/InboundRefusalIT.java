@@ -72,6 +72,18 @@ class InboundRefusalIT {
     await().atMost(TIMEOUT).until(() -> inbound("success", "none") == before + 1);
   }
 
+  /** A peer without ML-KEM (this openssl) falls back to a classical group, and is counted so. */
+  @Test
+  void aClassicalOnlyPeerFallsBackToX25519AndIsCountedUnderItsGroup() {
+    PemFiles client = CA.write(CA.leaf(FRONTEND), pems, "classical");
+    double before = handshakesWithGroup("X25519");
+
+    CommandLine.Result result = sClient(client, "-tls1_3", "-groups", "X25519:P-256");
+
+    assertThat(result.output()).contains(TestApp.BANNER).contains("Server Temp Key: X25519");
+    await().atMost(TIMEOUT).until(() -> handshakesWithGroup("X25519") == before + 1);
+  }
+
   @Test
   void noClientCertificateIsRefused() {
     assertRefused(withoutCertificate("-tls1_3"), "no_client_cert", "certificate required");
@@ -174,6 +186,11 @@ class InboundRefusalIT {
     CommandLine.Result result = Openssl.sClient(sidecar.inboundPort(), args, "", TIMEOUT);
     assertThat(result.timedOut()).as("s_client finished: %s", result.output()).isFalse();
     return result;
+  }
+
+  private static double handshakesWithGroup(String group) {
+    return sidecar.metric("palisade_tls_handshake_duration_seconds_count",
+        java.util.Map.of("direction", "inbound", "group", group));
   }
 
   private static double inbound(String result, String reason) {

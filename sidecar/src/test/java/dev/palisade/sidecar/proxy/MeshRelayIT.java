@@ -75,6 +75,11 @@ class MeshRelayIT {
         handshake("outbound", "success", "none"))).isEqualTo(outboundOk + 1);
     assertThat(toEcho.b.metric("palisade_tls_handshakes_total",
         handshake("inbound", "success", "none"))).isEqualTo(inboundOk + 1);
+    // Two Palisade proxies agree on the hybrid post-quantum group, every time.
+    assertThat(toEcho.b.metric("palisade_tls_handshake_duration_seconds_count",
+        Map.of("direction", "inbound", "group", "X25519MLKEM768"))).isEqualTo(inboundOk + 1);
+    assertThat(toEcho.a.metric("palisade_tls_handshake_duration_seconds_count",
+        Map.of("direction", "outbound", "group", "X25519MLKEM768"))).isEqualTo(outboundOk + 1);
     assertThat(toEcho.b.metric("palisade_authz_decisions_total",
         Map.of("direction", "inbound", "decision", "allow", "peer", FRONTEND)))
         .isGreaterThanOrEqualTo(1);
