@@ -67,7 +67,9 @@ public final class PalisadeApi {
   }
 
   private static boolean isEstablished(CustomResourceDefinition crd) {
-    return crd != null && crd.getStatus() != null && crd.getStatus().getConditions().stream()
+    // A CRD just created may have a status without conditions yet.
+    return crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null
+        && crd.getStatus().getConditions().stream()
         .anyMatch(c -> c.getType().equals("Established") && c.getStatus().equals("True"));
   }
 
