@@ -219,6 +219,11 @@ def workload():
             "mTLS (success), plaintext relayed and refused (failure), by direction.",
             [q(f"sum by (direction, result) (rate(palisade_tls_handshakes_total{{{WL}}}{RATE}))",
                "{{direction}} {{result}}")], "cps")
+    p.panel("timeseries", "Connections cut by a policy change",
+            "Established connections a new configuration no longer admits, closed by the "
+            "proxies (an AccessPolicy DENY for their peer; plaintext on a port now STRICT).",
+            [q(f"sum by (direction, reason) (increase(palisade_connections_terminated_total{{{WL}}}{RATE}))",
+               "{{direction}} {{reason}}")], "none")
     p.panel("timeseries", "Connections open",
             "Connections open now, by direction.",
             [q(f"sum by (direction) (palisade_connections_active{{{WL}}})", "{{direction}}")],

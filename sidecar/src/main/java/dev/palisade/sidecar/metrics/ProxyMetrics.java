@@ -63,6 +63,8 @@ public final class ProxyMetrics implements TlsMaterialHolder.Listener {
   private final Map<Direction, Map<String, Counter>> transmitted = new EnumMap<>(Direction.class);
   /** By decision, then peer label. */
   private final Map<String, Map<String, Counter>> inboundDecisions = new HashMap<>();
+  private final Map<Direction, Map<TerminationReason, Counter>> terminated =
+      new EnumMap<>(Direction.class);
   private final Counter renewalSuccesses;
   private final Counter renewalFailures;
   private final AtomicReference<X509Certificate> lastLeaf = new AtomicReference<>();
@@ -113,6 +115,16 @@ public final class ProxyMetrics implements TlsMaterialHolder.Listener {
           .description("Connections open now, by the listener they came through")
           .tag("direction", d)
           .register(registry);
+      Map<TerminationReason, Counter> closed = new EnumMap<>(TerminationReason.class);
+      for (TerminationReason reason : TerminationReason.values()) {
+        closed.put(reason, Counter.builder("palisade.connections.terminated")
+            .description("Established connections closed because a new configuration no longer"
+                + " admits them, by reason")
+            .tag("direction", d)
+            .tag("reason", reason.label())
+            .register(registry));
+      }
+      terminated.put(direction, closed);
       connections.put(direction, new ConcurrentHashMap<>());
       transmitted.put(direction, new ConcurrentHashMap<>());
       for (String peer : List.of(PeerLabels.PLAINTEXT, PeerLabels.UNKNOWN, PeerLabels.OTHER)) {
@@ -216,6 +228,11 @@ public final class ProxyMetrics implements TlsMaterialHolder.Listener {
   /** A connection admitted or refused, once per connection, with its peer's label. */
   public void connectionDecided(Direction direction, String peer) {
     connectionsCounter(direction, peer).increment();
+  }
+
+  /** An established connection closed because a new configuration no longer admits it. */
+  public void connectionTerminated(Direction direction, TerminationReason reason) {
+    terminated.get(direction).get(reason).increment();
   }
 
   /** Accepted: counted as open until {@link #connectionClosed}. */

@@ -1,5 +1,6 @@
 package dev.palisade.sidecar.proxy;
 
+import dev.palisade.common.policy.SidecarConfig;
 import dev.palisade.sidecar.metrics.Direction;
 import dev.palisade.sidecar.metrics.ProxyMetrics;
 import io.netty.channel.Channel;
@@ -9,12 +10,16 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Every accepted connection, for the connection metrics and for draining: {@link #drained()}
- * completes when the last one closes.
+ * Every accepted connection, for the connection metrics, for draining ({@link #drained()}
+ * completes when the last one closes) and for live enforcement ({@link #enforce}).
  */
 final class ConnectionTracker {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ConnectionTracker.class);
 
   private final ProxyMetrics metrics;
   private final ChannelGroup accepted =
@@ -37,6 +42,26 @@ final class ConnectionTracker {
         drained.complete(null);
       }
     });
+  }
+
+  /**
+   * Closes every established connection {@code config} no longer admits, each on its own event
+   * loop, counted and logged with its peer and the reason.
+   */
+  void enforce(SidecarConfig config) {
+    for (Channel channel : accepted) {
+      Admitted admitted = channel.attr(Admitted.KEY).get();
+      if (admitted == null) {
+        continue; // not admitted yet: the new configuration decides it anyway
+      }
+      LiveEnforcement.recheck(admitted, config).ifPresent(verdict -> {
+        metrics.connectionTerminated(admitted.direction(), verdict.reason());
+        LOG.info("{} {} from {} closed ({}): {} under config {}", admitted.direction().label(),
+            channel.remoteAddress(), admitted.peerLabel(), verdict.reason().label(),
+            verdict.detail(), config.version());
+        channel.close();
+      });
+    }
   }
 
   int open() {

@@ -4,6 +4,7 @@ import dev.palisade.common.policy.Authorization;
 import dev.palisade.common.policy.InboundPolicy;
 import dev.palisade.common.policy.MtlsMode;
 import dev.palisade.common.spiffe.SpiffeId;
+import dev.palisade.sidecar.metrics.Direction;
 import dev.palisade.sidecar.metrics.PlaintextReason;
 import dev.palisade.sidecar.metrics.ProxyMetrics;
 import dev.palisade.sidecar.proxy.ProtocolSniffer.Detected;
@@ -141,6 +142,8 @@ final class InboundAdmission extends ChannelInboundHandlerAdapter {
     }
     AdmissionDeadline.admitted(ctx, context.idleTimeout());
     Channel downstream = ctx.channel();
+    downstream.attr(Admitted.KEY).set(new Admitted(Direction.INBOUND, context.port(), peer,
+        record.peer()));
     InetSocketAddress application = context.application();
     ctx.pipeline().remove(this);
     context.upstreams().connect(downstream, application, context.delivery().source(application),

@@ -1,6 +1,7 @@
 package dev.palisade.sidecar.proxy;
 
 import dev.palisade.common.spiffe.SpiffeId;
+import dev.palisade.sidecar.metrics.Direction;
 import dev.palisade.sidecar.metrics.PlaintextReason;
 import dev.palisade.sidecar.metrics.ProxyMetrics;
 import dev.palisade.sidecar.tls.HandshakeFailure;
@@ -46,6 +47,7 @@ final class OutboundAdmission extends ChannelInboundHandlerAdapter {
   private ChannelHandlerContext ctx;
   private Channel upstream;
   private OutboundRoute.Meshed meshed;
+  private SpiffeId verifiedPeer;
 
   OutboundAdmission(Context context, AdmissionRecord record) {
     this.context = context;
@@ -146,6 +148,7 @@ final class OutboundAdmission extends ChannelInboundHandlerAdapter {
     try {
       SpiffeId peer = PeerIdentities.of(tls);
       record.identified(peer);
+      verifiedPeer = peer;
       if (!meshed.identities().contains(peer)) {
         meshed.onMismatch().run();
         refuse(HandshakeFailure.IDENTITY_MISMATCH, context.destination() + " presented " + peer
@@ -164,6 +167,8 @@ final class OutboundAdmission extends ChannelInboundHandlerAdapter {
   private void admitted() {
     AdmissionDeadline.admitted(ctx, context.idleTimeout());
     Channel downstream = ctx.channel();
+    downstream.attr(Admitted.KEY).set(new Admitted(Direction.OUTBOUND,
+        context.destination().getPort(), Optional.ofNullable(verifiedPeer), record.peer()));
     ctx.pipeline().remove(this);
     Relay.join(downstream, upstream);
   }

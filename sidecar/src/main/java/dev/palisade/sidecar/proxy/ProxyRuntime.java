@@ -152,11 +152,15 @@ public final class ProxyRuntime implements AdminEndpoints, AutoCloseable {
     return metrics;
   }
 
-  /** Replaces the policy for connections accepted from now on. */
+  /**
+   * Replaces the policy for connections accepted from now on, and closes established ones it no
+   * longer admits.
+   */
   public void updateConfig(SidecarConfig next) {
     config.set(next);
     configured = true;
     LOG.info("sidecar config version {} in effect", next.version());
+    tracker.enforce(next);
   }
 
   /**

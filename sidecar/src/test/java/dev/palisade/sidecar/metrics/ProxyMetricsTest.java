@@ -36,6 +36,7 @@ class ProxyMetricsTest {
         "palisade_tls_handshake_duration_seconds histogram",
         "palisade_connections_active gauge",
         "palisade_connections_total counter",
+        "palisade_connections_terminated_total counter",
         "palisade_transmitted_bytes_total counter",
         "palisade_authz_decisions_total counter",
         "palisade_certificate_expiry_timestamp_seconds gauge",

@@ -1,0 +1,18 @@
+package dev.palisade.sidecar.metrics;
+
+import java.util.Locale;
+
+/**
+ * Why an established connection was closed by a configuration change: the {@code reason} of
+ * {@code palisade_connections_terminated_total}.
+ */
+public enum TerminationReason {
+  /** An AccessPolicy now denies its peer on its port. */
+  POLICY_DENIED,
+  /** Plaintext, and its port (inbound) or the outbound policy now requires mTLS. */
+  MTLS_REQUIRED;
+
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,69 @@
+package dev.palisade.sidecar.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.palisade.common.policy.AccessRule;
+import dev.palisade.common.policy.IdentityPattern;
+import dev.palisade.common.policy.InboundPolicy;
+import dev.palisade.common.policy.MtlsMode;
+import dev.palisade.common.policy.OutboundPolicy;
+import dev.palisade.common.policy.PeerMatch;
+import dev.palisade.common.policy.PolicyAction;
+import dev.palisade.common.policy.SidecarConfig;
+import dev.palisade.common.spiffe.SpiffeId;
+import dev.palisade.sidecar.metrics.Direction;
+import dev.palisade.sidecar.metrics.TerminationReason;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class LiveEnforcementTest {
+
+  private static final SpiffeId FRONTEND =
+      SpiffeId.parse("spiffe://cluster.local/ns/shop/sa/frontend");
+  private static final Admitted MTLS_IN = new Admitted(Direction.INBOUND, 8080,
+      Optional.of(FRONTEND), FRONTEND.toString());
+  private static final Admitted PLAIN_IN = new Admitted(Direction.INBOUND, 8080,
+      Optional.empty(), "plaintext");
+  private static final Admitted PLAIN_OUT = new Admitted(Direction.OUTBOUND, 443,
+      Optional.empty(), "plaintext");
+
+  @Test
+  void aDenyForThePeerNamesTheRule() {
+    SidecarConfig deny = inbound(new InboundPolicy(MtlsMode.STRICT, Map.of(), List.of(
+        new AccessRule("shop/no-frontend", PolicyAction.DENY, List.of(new PeerMatch(
+            List.of(new IdentityPattern(FRONTEND.toString())), Set.of(), Set.of(), Set.of()))))));
+
+    var verdict = LiveEnforcement.recheck(MTLS_IN, deny).orElseThrow();
+
+    assertThat(verdict.reason()).isEqualTo(TerminationReason.POLICY_DENIED);
+    assertThat(verdict.detail()).contains("port 8080").contains("shop/no-frontend");
+  }
+
+  @Test
+  void strictCutsPlaintextOnlyAndPerPort() {
+    SidecarConfig strict = inbound(InboundPolicy.strictDefault());
+    assertThat(LiveEnforcement.recheck(PLAIN_IN, strict)).hasValueSatisfying(v ->
+        assertThat(v.reason()).isEqualTo(TerminationReason.MTLS_REQUIRED));
+    assertThat(LiveEnforcement.recheck(MTLS_IN, strict)).isEmpty();
+    SidecarConfig permissivePort = inbound(new InboundPolicy(MtlsMode.STRICT,
+        Map.of(8080, MtlsMode.PERMISSIVE), List.of()));
+    assertThat(LiveEnforcement.recheck(PLAIN_IN, permissivePort)).isEmpty();
+  }
+
+  @Test
+  void outboundPlaintextIsCutOnlyWhenTheOutboundPolicyNowRequiresMtls() {
+    assertThat(LiveEnforcement.recheck(PLAIN_OUT, inbound(InboundPolicy.strictDefault())))
+        .isEmpty();
+    SidecarConfig requireMtls = new SidecarConfig("v", InboundPolicy.strictDefault(),
+        new OutboundPolicy(Map.of(), true));
+    assertThat(LiveEnforcement.recheck(PLAIN_OUT, requireMtls)).hasValueSatisfying(v ->
+        assertThat(v.reason()).isEqualTo(TerminationReason.MTLS_REQUIRED));
+  }
+
+  private static SidecarConfig inbound(InboundPolicy policy) {
+    return new SidecarConfig("v", policy, OutboundPolicy.passthrough());
+  }
+}
