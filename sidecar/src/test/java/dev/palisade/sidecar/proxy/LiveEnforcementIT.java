@@ -1,14 +1,12 @@
 package dev.palisade.sidecar.proxy;
 
+import static dev.palisade.sidecar.testing.AccessRules.rule;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.palisade.common.policy.AccessRule;
-import dev.palisade.common.policy.IdentityPattern;
 import dev.palisade.common.policy.InboundPolicy;
 import dev.palisade.common.policy.MtlsMode;
 import dev.palisade.common.policy.OutboundPolicy;
-import dev.palisade.common.policy.PeerMatch;
 import dev.palisade.common.policy.PolicyAction;
 import dev.palisade.common.policy.SidecarConfig;
 import dev.palisade.sidecar.testing.Clients;
@@ -21,7 +19,6 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -102,8 +99,4 @@ class LiveEnforcementIT {
     return new SidecarConfig(version + "-" + name, inbound, OutboundPolicy.passthrough());
   }
 
-  private static AccessRule rule(String name, PolicyAction action, String identity) {
-    return new AccessRule(name, action, List.of(new PeerMatch(
-        List.of(new IdentityPattern(identity)), Set.of(), Set.of(), Set.of())));
-  }
 }

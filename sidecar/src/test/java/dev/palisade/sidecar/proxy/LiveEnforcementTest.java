@@ -2,21 +2,18 @@ package dev.palisade.sidecar.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.palisade.common.policy.AccessRule;
-import dev.palisade.common.policy.IdentityPattern;
 import dev.palisade.common.policy.InboundPolicy;
 import dev.palisade.common.policy.MtlsMode;
 import dev.palisade.common.policy.OutboundPolicy;
-import dev.palisade.common.policy.PeerMatch;
 import dev.palisade.common.policy.PolicyAction;
 import dev.palisade.common.policy.SidecarConfig;
 import dev.palisade.common.spiffe.SpiffeId;
 import dev.palisade.sidecar.metrics.Direction;
 import dev.palisade.sidecar.metrics.TerminationReason;
+import dev.palisade.sidecar.testing.AccessRules;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class LiveEnforcementTest {
@@ -33,8 +30,7 @@ class LiveEnforcementTest {
   @Test
   void aDenyForThePeerNamesTheRule() {
     SidecarConfig deny = inbound(new InboundPolicy(MtlsMode.STRICT, Map.of(), List.of(
-        new AccessRule("shop/no-frontend", PolicyAction.DENY, List.of(new PeerMatch(
-            List.of(new IdentityPattern(FRONTEND.toString())), Set.of(), Set.of(), Set.of()))))));
+        AccessRules.rule("shop/no-frontend", PolicyAction.DENY, FRONTEND.toString()))));
 
     var verdict = LiveEnforcement.recheck(MTLS_IN, deny).orElseThrow();
 
