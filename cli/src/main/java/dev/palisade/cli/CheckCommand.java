@@ -36,13 +36,11 @@ public final class CheckCommand implements Callable<Integer> {
       description = "The namespace Palisade is (to be) installed in (default: ${DEFAULT-VALUE}).")
   String namespace;
 
-  @Option(names = "--proxy-timeout", defaultValue = "5s", paramLabel = "DURATION",
-      description = "How long to wait for each proxy's /metrics (default: ${DEFAULT-VALUE}).")
-  String proxyTimeout;
+  @Mixin
+  ProxyOptions proxies;
 
-  @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "text|json",
-      description = "Output format (default: ${DEFAULT-VALUE}).")
-  OutputFormat output;
+  @Mixin
+  OutputOption output;
 
   @Override
   public Integer call() {
@@ -51,10 +49,10 @@ public final class CheckCommand implements Callable<Integer> {
       results = pre
           ? new PreInstallChecks(client, namespace).run()
           : new InstallChecks(client, new Installation(client, namespace), Clock.systemUTC(),
-              dev.palisade.common.time.KubeDuration.parse(proxyTimeout)).run();
+              proxies.timeout()).run();
     }
     PrintWriter out = spec.commandLine().getOut();
-    out.print(output == OutputFormat.json ? Json.write(CheckResult.Report.of(results)) + "\n"
+    out.print(output.json() ? Json.write(CheckResult.Report.of(results)) + "\n"
         : CheckResult.text(results));
     out.flush();
     return CheckResult.Report.of(results).ok() ? 0 : Main.FAILED;

@@ -41,18 +41,14 @@ public final class IdentityCommand implements Callable<Integer> {
       description = "The pod's namespace (default: the context's).")
   String namespace;
 
-  @Option(names = "--palisade-namespace", defaultValue = Installation.DEFAULT_NAMESPACE,
-      paramLabel = "NAMESPACE",
-      description = "The namespace Palisade is installed in (default: ${DEFAULT-VALUE}).")
-  String palisadeNamespace;
+  @Mixin
+  PalisadeNamespaceOption palisade;
 
-  @Option(names = "--proxy-timeout", defaultValue = "5s", paramLabel = "DURATION",
-      description = "How long to wait for the proxy (default: ${DEFAULT-VALUE}).")
-  String proxyTimeout;
+  @Mixin
+  ProxyOptions proxies;
 
-  @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "text|json",
-      description = "Output format (default: ${DEFAULT-VALUE}).")
-  OutputFormat output;
+  @Mixin
+  OutputOption output;
 
   /** The answer of {@code -o json}. */
   record Identity(String pod, String spiffeId, String serial, Instant notBefore,
@@ -76,8 +72,8 @@ public final class IdentityCommand implements Callable<Integer> {
             + InjectionContract.PROXY_LABEL + "=" + InjectionContract.INJECTED + ")");
       }
       ProxyInspector inspector = new ProxyInspector(client,
-          new Installation(client, palisadeNamespace), Clock.systemUTC(),
-          dev.palisade.common.time.KubeDuration.parse(proxyTimeout));
+          new Installation(client, palisade.name), Clock.systemUTC(),
+          proxies.timeout());
       ProxyInspector.ProxyView view = inspector.inspect(found);
       var status = inspector.trustDomainObject().map(t -> t.getStatus()).orElse(null);
       var served = view.identity();
@@ -97,7 +93,7 @@ public final class IdentityCommand implements Callable<Integer> {
           view.unreachable());
     }
     PrintWriter out = spec.commandLine().getOut();
-    out.print(output == OutputFormat.json ? Json.write(identity) + "\n" : text(identity));
+    out.print(output.json() ? Json.write(identity) + "\n" : text(identity));
     out.flush();
     return identity.notAfter() != null && !Boolean.TRUE.equals(identity.pastRenewal())
         && !Boolean.FALSE.equals(identity.trustBundleCurrent())

@@ -65,26 +65,22 @@ public final class PolicyCommand implements Runnable {
         description = "The namespace of pods named without one (default: the context's).")
     String namespace;
 
-    @Option(names = "--palisade-namespace", paramLabel = "NAMESPACE",
-        defaultValue = Installation.DEFAULT_NAMESPACE,
-        description = "The namespace Palisade is installed in (its MeshPolicies are mesh-wide;"
-            + " default: ${DEFAULT-VALUE}).")
-    String palisadeNamespace;
+    @Mixin
+    PalisadeNamespaceOption palisade;
 
     @Option(names = "--trust-domain", paramLabel = "DOMAIN",
         description = "The trust domain of pods' identities (default: the operator's).")
     String trustDomain;
 
-    @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "text|json",
-        description = "Output format (default: ${DEFAULT-VALUE}).")
-    OutputFormat output;
+    @Mixin
+    OutputOption output;
 
     @Override
     public Integer call() {
       try (KubernetesClient client = kube.client()) {
         String defaultNamespace = namespace != null ? namespace
             : KubeOptions.contextNamespace(client);
-        Installation installation = new Installation(client, palisadeNamespace);
+        Installation installation = new Installation(client, palisade.name);
         String domain = trustDomain != null ? trustDomain : installation.trustDomain();
 
         Optional<SpiffeId> peer;
@@ -118,7 +114,7 @@ public final class PolicyCommand implements Runnable {
                 + " port: name one, --to " + podReference + ":PORT");
           }
         }
-        PolicySnapshot snapshot = new PolicySnapshot(palisadeNamespace,
+        PolicySnapshot snapshot = new PolicySnapshot(palisade.name,
             client.resources(MeshPolicy.class).inAnyNamespace().list().getItems(),
             client.resources(AccessPolicy.class).inAnyNamespace().list().getItems());
         Workload destination = Workload.of(pod);
@@ -127,7 +123,7 @@ public final class PolicyCommand implements Runnable {
           explanations.add(PolicyExplainer.explain(snapshot, source, peer, destination, port));
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (output == OutputFormat.json) {
+        if (output.json()) {
           out.println(Json.write(explanations.size() == 1 ? explanations.get(0) : explanations));
         } else {
           explanations.forEach(e -> out.print(PolicyExplainer.text(e)));

@@ -33,18 +33,14 @@ public final class ProxyStatusCommand implements Callable<Integer> {
       description = "Only pods of this namespace (default: every namespace).")
   String namespace;
 
-  @Option(names = "--palisade-namespace", defaultValue = Installation.DEFAULT_NAMESPACE,
-      paramLabel = "NAMESPACE",
-      description = "The namespace Palisade is installed in (default: ${DEFAULT-VALUE}).")
-  String palisadeNamespace;
+  @Mixin
+  PalisadeNamespaceOption palisade;
 
-  @Option(names = "--proxy-timeout", defaultValue = "5s", paramLabel = "DURATION",
-      description = "How long to wait for each proxy (default: ${DEFAULT-VALUE}).")
-  String proxyTimeout;
+  @Mixin
+  ProxyOptions proxies;
 
-  @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "text|json",
-      description = "Output format (default: ${DEFAULT-VALUE}).")
-  OutputFormat output;
+  @Mixin
+  OutputOption output;
 
   /** The answer of {@code -o json}. */
   record Status(String operatorProxyVersion, List<ProxyInspector.ProxyView> proxies) {}
@@ -54,14 +50,14 @@ public final class ProxyStatusCommand implements Callable<Integer> {
     Status status;
     try (KubernetesClient client = kube.client()) {
       ProxyInspector inspector = new ProxyInspector(client,
-          new Installation(client, palisadeNamespace), Clock.systemUTC(),
-          dev.palisade.common.time.KubeDuration.parse(proxyTimeout));
+          new Installation(client, palisade.name), Clock.systemUTC(),
+          proxies.timeout());
       List<ProxyInspector.ProxyView> views = new ArrayList<>();
       inspector.injectedPods(namespace).forEach(pod -> views.add(inspector.inspect(pod)));
       status = new Status(inspector.currentProxyVersion().orElse(null), views);
     }
     PrintWriter out = spec.commandLine().getOut();
-    out.print(output == OutputFormat.json ? Json.write(status) + "\n"
+    out.print(output.json() ? Json.write(status) + "\n"
         : text(status, Instant.now()));
     out.flush();
     boolean healthy = status.proxies().stream().allMatch(ProxyInspector.ProxyView::healthy);

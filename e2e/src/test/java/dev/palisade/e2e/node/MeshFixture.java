@@ -1,6 +1,7 @@
 package dev.palisade.e2e.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.palisade.testing.CommandLine;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -41,6 +42,13 @@ final class MeshFixture implements AutoCloseable {
         {namespace, "intruder"}, {fixture.plainNamespace, "legacy"}}) {
       fixture.waitReady(deployment[0], deployment[1]);
     }
+    // Ready pods are not yet a working Service: kube-proxy programs the new endpoints a moment
+    // later (until then the Service's rule rejects: the client's proxy sees its upstream
+    // refused and resets the application's connection). Seen on this node as a reset of the
+    // first request to a fresh mesh, with neither proxy involved.
+    // Only the meshed server: OperatorOutageIT needs the legacy Service never looked up.
+    await("the server's Service routes to its pod").atMost(Duration.ofSeconds(30)).until(() ->
+        fixture.demoApp(namespace, "client", "get", fixture.serverUrl()).succeeded());
     return fixture;
   }
 

@@ -35,10 +35,6 @@ class OperatorOutageIT {
   void trafficOutlivesTheOperatorAndAPodCreatedMeanwhileIsAdmittedOnceItIsBack() throws Exception {
     // The client's proxy learns from the operator which identity the server must present;
     // a destination it has never asked about is refused while no operator answers.
-    // Precondition, not the property under test: the pods have just become Ready.
-    await("the client reaches the server before the outage").atMost(Duration.ofSeconds(30))
-        .untilAsserted(() -> assertThat(mesh.demoApp(mesh.namespace, "client", "get",
-            mesh.serverUrl()).stdout()).contains("200 OK"));
     try (HeldStream stream = HeldStream.open(mesh, "client", Duration.ofSeconds(45))) {
       scaleOperator(0);
       await("operator pods gone").atMost(Duration.ofSeconds(60)).until(() -> operatorPods() == 0);

@@ -11,7 +11,6 @@ import dev.palisade.operator.policy.Workload;
 import dev.palisade.operator.watch.PodIndex;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +32,6 @@ public final class ConfigService implements AutoCloseable {
   private final ConfigPublisher publisher;
   private final ConfigEndpoint config;
   private final DestinationsEndpoint destinations;
-  private final LiveLookups live;
 
   /**
    * Starts the informers (returning once they have listed) with the default timeouts, on the
@@ -79,10 +77,9 @@ public final class ConfigService implements AutoCloseable {
     metrics.gauges(publisher::waiting, publisher::workloads);
     this.config = new ConfigEndpoint(cluster, publisher, ca.trustDomain(), metrics,
         limits);
-    this.live = new LiveLookups(client, Clock.systemUTC());
     this.destinations = new DestinationsEndpoint(cluster,
-        new DestinationResolver(cluster, ca.trustDomain(), publisher::inbound), live,
-        ca.trustDomain(), metrics);
+        new DestinationResolver(cluster, ca.trustDomain(), publisher::inbound), ca.trustDomain(),
+        metrics);
   }
 
   /** Adds {@code GET /v1/config} and {@code GET /v1/destinations} to {@code server}. */
@@ -136,7 +133,6 @@ public final class ConfigService implements AutoCloseable {
   public void close() {
     cluster.close();
     publisher.close();
-    live.close();
     if (ownPods != null) {
       ownPods.close();
     }

@@ -26,8 +26,6 @@ final class DestinationResolver {
   static final int MESHED_MAX_AGE_SECONDS = 30;
   static final int NOT_MESHED_MAX_AGE_SECONDS = 10;
   static final int UNKNOWN_MAX_AGE_SECONDS = 5;
-  static final String UNKNOWN_ADDRESS = "unknown_address";
-  static final String NO_ENDPOINTS = "no_endpoints";
 
   private final ClusterView view;
   private final String trustDomain;
@@ -40,22 +38,6 @@ final class DestinationResolver {
     this.inboundOf = inboundOf;
   }
 
-  /** The same decisions on another view (the informers' plus pods just read from the API). */
-  DestinationResolver on(ClusterView other) {
-    return new DestinationResolver(other, trustDomain, inboundOf);
-  }
-
-  /**
-   * Whether {@code answer} may only say that this replica's informers have not seen the pods
-   * yet: an unknown address, or a Service with a selector but no pods; then
-   * {@link LiveLookups} asks the API server before it is given.
-   */
-  boolean mayBeLagging(DestinationDocument answer) {
-    return !answer.meshed() && (answer.reason().equals(UNKNOWN_ADDRESS)
-        || answer.reason().equals(NO_ENDPOINTS) && view.serviceByIp(answer.ip())
-            .filter(service -> !service.selector().isEmpty()).isPresent());
-  }
-
   /** {@code ip} must be normalized ({@link Addresses#normalize}). */
   DestinationDocument resolve(String ip, int port) {
     Optional<Workload> pod = view.podByIp(ip);
@@ -66,7 +48,7 @@ final class DestinationResolver {
     if (service.isPresent()) {
       return forService(ip, port, service.get());
     }
-    return notMeshed(ip, port, UNKNOWN_ADDRESS, UNKNOWN_MAX_AGE_SECONDS);
+    return notMeshed(ip, port, "unknown_address", UNKNOWN_MAX_AGE_SECONDS);
   }
 
   private DestinationDocument forPod(String ip, int port, Workload pod) {
@@ -91,7 +73,7 @@ final class DestinationResolver {
         .filter(w -> w.live() && Selectors.matches(selector, w.labels()))
         .toList();
     if (endpoints.isEmpty()) {
-      return notMeshed(ip, port, NO_ENDPOINTS, UNKNOWN_MAX_AGE_SECONDS);
+      return notMeshed(ip, port, "no_endpoints", UNKNOWN_MAX_AGE_SECONDS);
     }
     TreeSet<String> identities = new TreeSet<>();
     TreeSet<String> reasons = new TreeSet<>();

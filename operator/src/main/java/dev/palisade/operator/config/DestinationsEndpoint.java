@@ -5,8 +5,6 @@ import dev.palisade.common.net.Port;
 import dev.palisade.operator.http.Request;
 import dev.palisade.operator.http.RequestHandler;
 import dev.palisade.operator.http.Response;
-import dev.palisade.operator.policy.Workload;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -16,9 +14,7 @@ import org.slf4j.LoggerFactory;
  * {@code GET /v1/destinations?ip=<ip>&port=<port>}: whether a destination is in the mesh and
  * which identities may serve it, for a sidecar about to open an outbound connection. Any
  * workload of the trust domain may ask (with its client certificate); sidecars cache answers for
- * {@code maxAgeSeconds}. In memory, on the event loop; an answer that may only reflect this
- * replica's informers lagging behind the API server is checked with it first
- * ({@link LiveLookups}).
+ * {@code maxAgeSeconds}. In memory, on the event loop.
  */
 final class DestinationsEndpoint implements RequestHandler {
 
@@ -31,34 +27,31 @@ final class DestinationsEndpoint implements RequestHandler {
 
   private final ClusterView view;
   private final DestinationResolver resolver;
-  private final LiveLookups live;
   private final String trustDomain;
   private final ConfigMetrics metrics;
 
-  DestinationsEndpoint(ClusterView view, DestinationResolver resolver, LiveLookups live,
-      String trustDomain, ConfigMetrics metrics) {
+  DestinationsEndpoint(ClusterView view, DestinationResolver resolver, String trustDomain,
+      ConfigMetrics metrics) {
     this.view = view;
     this.resolver = resolver;
-    this.live = live;
     this.trustDomain = trustDomain;
     this.metrics = metrics;
   }
 
   @Override
   public CompletionStage<Response> handle(Request request) {
+    Response response;
     try {
-      return serve(request).thenApply(answer -> {
-        metrics.answered(ConfigMetrics.Endpoint.DESTINATIONS, ConfigOutcome.OK);
-        return Response.json(200, answer)
-            .withHeader("Cache-Control", "max-age=" + answer.maxAgeSeconds());
-      });
+      response = serve(request);
+      metrics.answered(ConfigMetrics.Endpoint.DESTINATIONS, ConfigOutcome.OK);
     } catch (ConfigRefusal refusal) {
-      return CompletableFuture.completedFuture(Refusals.answer(log,
-          ConfigMetrics.Endpoint.DESTINATIONS, metrics, request, refusal));
+      response = Refusals.answer(log, ConfigMetrics.Endpoint.DESTINATIONS, metrics, request,
+          refusal);
     }
+    return CompletableFuture.completedFuture(response);
   }
 
-  private CompletableFuture<DestinationDocument> serve(Request request) throws ConfigRefusal {
+  private Response serve(Request request) throws ConfigRefusal {
     if (!view.synced()) {
       throw new ConfigRefusal(ConfigOutcome.NOT_READY, "this replica has not loaded the"
           + " cluster yet; retry shortly");
@@ -73,14 +66,7 @@ final class DestinationsEndpoint implements RequestHandler {
       throw new ConfigRefusal(ConfigOutcome.BAD_REQUEST, USAGE);
     }
     DestinationDocument answer = resolver.resolve(ip, port.value());
-    if (!resolver.mayBeLagging(answer)) {
-      return CompletableFuture.completedFuture(answer);
-    }
-    CompletableFuture<List<Workload>> pods = answer.reason()
-        .equals(DestinationResolver.UNKNOWN_ADDRESS) ? live.podsAt(ip)
-        : view.serviceByIp(ip).map(s -> live.podsSelected(s.namespace(), s.selector()))
-            .orElseGet(() -> CompletableFuture.completedFuture(List.of()));
-    return pods.thenApply(found -> found.isEmpty() ? answer
-        : resolver.on(new WithLivePods(view, found)).resolve(ip, port.value()));
+    return Response.json(200, answer)
+        .withHeader("Cache-Control", "max-age=" + answer.maxAgeSeconds());
   }
 }

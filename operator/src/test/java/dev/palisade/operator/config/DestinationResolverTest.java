@@ -102,31 +102,4 @@ class DestinationResolverTest {
     assertThat(answer.meshed()).isTrue();
     assertThat(answer.identities()).containsExactly("spiffe://cluster.local/ns/shop/sa/web");
   }
-
-  @org.junit.jupiter.api.Test
-  void onlyAnswersThatMayComeFromALaggingInformerAreCheckedWithTheApiServer() {
-    assertThat(resolver.mayBeLagging(resolver.resolve("10.1.2.3", 8080)))
-        .as("an unknown address").isTrue();
-    assertThat(resolver.mayBeLagging(resolver.resolve("10.96.0.14", 80)))
-        .as("a Service that selects pods but has none yet").isTrue();
-    assertThat(resolver.mayBeLagging(resolver.resolve("10.96.0.13", 443)))
-        .as("a Service without a selector").isFalse();
-    assertThat(resolver.mayBeLagging(resolver.resolve("10.0.0.3", 8080)))
-        .as("a pod without the proxy").isFalse();
-    assertThat(resolver.mayBeLagging(resolver.resolve("10.0.0.1", 8080))).isFalse();
-  }
-
-  @org.junit.jupiter.api.Test
-  void podsJustReadFromTheApiServerCountAsIfTheInformerHadThem() {
-    Workload fresh = FakeCluster.pod("shop", "nothing-0", "worker", true, "10.0.0.9",
-        Map.of("app", "nothing", Workload.PROXY_LABEL, Workload.PROXY_INJECTED), Map.of());
-    DestinationResolver withFresh = resolver.on(new WithLivePods(cluster, List.of(fresh)));
-
-    DestinationDocument byAddress = withFresh.resolve("10.0.0.9", 80);
-    assertThat(byAddress.meshed()).isTrue();
-    assertThat(byAddress.identities()).containsExactly("spiffe://cluster.local/ns/shop/sa/worker");
-    DestinationDocument byService = withFresh.resolve("10.96.0.14", 80);
-    assertThat(byService.meshed()).isTrue();
-    assertThat(byService.identities()).containsExactly("spiffe://cluster.local/ns/shop/sa/worker");
-  }
 }
