@@ -10,6 +10,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,14 +23,29 @@ final class ConnectionTracker {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionTracker.class);
 
   private final ProxyMetrics metrics;
+  private final Supplier<SidecarConfig> config;
   private final ChannelGroup accepted =
       new DefaultChannelGroup("palisade-accepted", GlobalEventExecutor.INSTANCE);
   private final AtomicInteger open = new AtomicInteger();
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
   private volatile boolean draining;
 
-  ConnectionTracker(ProxyMetrics metrics) {
+  /** @param config the configuration in force now, for connections admitted meanwhile */
+  ConnectionTracker(ProxyMetrics metrics, Supplier<SidecarConfig> config) {
     this.metrics = metrics;
+    this.config = config;
+  }
+
+  /**
+   * {@code channel} was admitted on {@code admitted}. Checked once more against the
+   * configuration in force now: one that arrived while it was being admitted (under the
+   * previous one) may have missed it in {@link #enforce}, which only sees admitted connections.
+   */
+  void established(Channel channel, Admitted admitted) {
+    channel.attr(Admitted.KEY).set(admitted);
+    SidecarConfig now = config.get();
+    LiveEnforcement.recheck(admitted, now)
+        .ifPresent(verdict -> terminate(channel, admitted, verdict, now));
   }
 
   void track(Channel channel, Direction direction) {
@@ -54,14 +70,18 @@ final class ConnectionTracker {
       if (admitted == null) {
         continue; // not admitted yet: the new configuration decides it anyway
       }
-      LiveEnforcement.recheck(admitted, config).ifPresent(verdict -> {
-        metrics.connectionTerminated(admitted.direction(), verdict.reason());
-        LOG.info("{} {} from {} closed ({}): {} under config {}", admitted.direction().label(),
-            channel.remoteAddress(), admitted.peerLabel(), verdict.reason().label(),
-            verdict.detail(), config.version());
-        channel.close();
-      });
+      LiveEnforcement.recheck(admitted, config)
+          .ifPresent(verdict -> terminate(channel, admitted, verdict, config));
     }
+  }
+
+  private void terminate(Channel channel, Admitted admitted, LiveEnforcement.Verdict verdict,
+      SidecarConfig config) {
+    metrics.connectionTerminated(admitted.direction(), verdict.reason());
+    LOG.info("{} {} from {} closed ({}): {} under config {}", admitted.direction().label(),
+        channel.remoteAddress(), admitted.peerLabel(), verdict.reason().label(),
+        verdict.detail(), config.version());
+    channel.close();
   }
 
   int open() {

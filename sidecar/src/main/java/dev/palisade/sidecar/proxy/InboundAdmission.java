@@ -44,7 +44,7 @@ final class InboundAdmission extends ChannelInboundHandlerAdapter {
   /** Everything an inbound connection is decided by, fixed when it is accepted. */
   record Context(int port, MtlsMode mode, InboundPolicy policy, InetSocketAddress application,
       TlsMaterialHolder tls, ProxyMetrics metrics, Upstreams upstreams, InboundDelivery delivery,
-      Duration idleTimeout) {}
+      Duration idleTimeout, ConnectionTracker tracker) {}
 
   private final Context context;
   private final AdmissionRecord record;
@@ -142,8 +142,8 @@ final class InboundAdmission extends ChannelInboundHandlerAdapter {
     }
     AdmissionDeadline.admitted(ctx, context.idleTimeout());
     Channel downstream = ctx.channel();
-    downstream.attr(Admitted.KEY).set(new Admitted(Direction.INBOUND, context.port(), peer,
-        record.peer()));
+    context.tracker().established(downstream, new Admitted(Direction.INBOUND, context.port(),
+        peer, record.peer()));
     InetSocketAddress application = context.application();
     ctx.pipeline().remove(this);
     context.upstreams().connect(downstream, application, context.delivery().source(application),

@@ -33,7 +33,8 @@ final class InboundInitializer extends ListenerInitializer {
     pipeline.addLast(InboundAdmission.NAME, new InboundAdmission(new InboundAdmission.Context(
         port, mode, policy, settings.inboundDelivery().application(destination), shared.tls(),
         shared.metrics(),
-        shared.upstreams(), settings.inboundDelivery(), settings.idleTimeout()), record));
+        shared.upstreams(), settings.inboundDelivery(), settings.idleTimeout(),
+        shared.tracker()), record));
     return true;
   }
 }

@@ -40,7 +40,7 @@ final class OutboundAdmission extends ChannelInboundHandlerAdapter {
   /** Everything an outbound connection is decided by, fixed when it is accepted. */
   record Context(InetSocketAddress destination, CompletableFuture<OutboundRoute> route,
       boolean requireMtls, TlsMaterialHolder tls, ProxyMetrics metrics, Upstreams upstreams,
-      Duration idleTimeout) {}
+      Duration idleTimeout, ConnectionTracker tracker) {}
 
   private final Context context;
   private final AdmissionRecord record;
@@ -167,7 +167,7 @@ final class OutboundAdmission extends ChannelInboundHandlerAdapter {
   private void admitted() {
     AdmissionDeadline.admitted(ctx, context.idleTimeout());
     Channel downstream = ctx.channel();
-    downstream.attr(Admitted.KEY).set(new Admitted(Direction.OUTBOUND,
+    context.tracker().established(downstream, new Admitted(Direction.OUTBOUND,
         context.destination().getPort(), Optional.ofNullable(verifiedPeer), record.peer()));
     ctx.pipeline().remove(this);
     Relay.join(downstream, upstream);

@@ -61,7 +61,7 @@ public final class ProxyRuntime implements AdminEndpoints, AutoCloseable {
     this.metrics = new ProxyMetrics(settings.peerLabelLimit());
     this.tls = new TlsMaterialHolder(settings.tls(), metrics);
     this.config = new AtomicReference<>(settings.sidecarConfig());
-    this.tracker = new ConnectionTracker(metrics);
+    this.tracker = new ConnectionTracker(metrics, config::get);
     this.destinations = Optional.ofNullable(settings.operator()).map(operator ->
         new OperatorDestinations(operator, () -> tls.current().map(TlsContexts::material),
             Clock.systemUTC()));

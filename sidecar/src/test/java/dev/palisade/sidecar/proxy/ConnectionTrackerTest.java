@@ -1,0 +1,85 @@
+package dev.palisade.sidecar.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.palisade.common.policy.InboundPolicy;
+import dev.palisade.common.policy.MtlsMode;
+import dev.palisade.common.policy.OutboundPolicy;
+import dev.palisade.common.policy.PolicyAction;
+import dev.palisade.common.policy.SidecarConfig;
+import dev.palisade.common.spiffe.SpiffeId;
+import dev.palisade.sidecar.metrics.Direction;
+import dev.palisade.sidecar.metrics.ProxyMetrics;
+import dev.palisade.sidecar.testing.AccessRules;
+import dev.palisade.sidecar.testing.Metrics;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** Live enforcement's bookkeeping on real (embedded) Netty channels. */
+class ConnectionTrackerTest {
+
+  private static final SpiffeId FRONTEND =
+      SpiffeId.parse("spiffe://cluster.local/ns/shop/sa/frontend");
+  private static final SidecarConfig ALLOW = new SidecarConfig("v1",
+      InboundPolicy.strictDefault(), OutboundPolicy.passthrough());
+  private static final SidecarConfig DENY = new SidecarConfig("v2", new InboundPolicy(
+      MtlsMode.STRICT, Map.of(), List.of(AccessRules.rule("shop/no-frontend",
+          PolicyAction.DENY, FRONTEND.toString()))), OutboundPolicy.passthrough());
+
+  private final ProxyMetrics metrics = new ProxyMetrics();
+  private final AtomicReference<SidecarConfig> config = new AtomicReference<>(ALLOW);
+  private final ConnectionTracker tracker = new ConnectionTracker(metrics, config::get);
+
+  @Test
+  void aConfigurationThatNoLongerAdmitsAConnectionClosesIt() {
+    EmbeddedChannel channel = tracked();
+    tracker.established(channel, frontendOn8080());
+    assertThat(channel.isOpen()).isTrue();
+
+    config.set(DENY);
+    tracker.enforce(DENY);
+
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(terminated()).isEqualTo(1);
+  }
+
+  @Test
+  void aConnectionAdmittedUnderTheOldConfigurationAfterTheNewOneArrivedIsCheckedToo() {
+    EmbeddedChannel channel = tracked();
+    config.set(DENY);
+    tracker.enforce(DENY); // before the connection was established: it did not see it
+
+    tracker.established(channel, frontendOn8080());
+
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(terminated()).isEqualTo(1);
+  }
+
+  @Test
+  void connectionsNotYetAdmittedAreLeftToTheirAdmission() {
+    EmbeddedChannel channel = tracked();
+    config.set(DENY);
+    tracker.enforce(DENY);
+    assertThat(channel.isOpen()).isTrue();
+    assertThat(terminated()).isZero();
+  }
+
+  private EmbeddedChannel tracked() {
+    EmbeddedChannel channel = new EmbeddedChannel();
+    tracker.track(channel, Direction.INBOUND);
+    return channel;
+  }
+
+  private static Admitted frontendOn8080() {
+    return new Admitted(Direction.INBOUND, 8080, Optional.of(FRONTEND), FRONTEND.toString());
+  }
+
+  private double terminated() {
+    return Metrics.value(metrics.scrape(), "palisade_connections_terminated_total",
+        Map.of("direction", "inbound", "reason", "policy_denied"));
+  }
+}
