@@ -53,6 +53,16 @@ if [ "${SCALE_SKIP_BUILD:-}" != 1 ]; then
 fi
 launcher=$PALISADE_ROOT/operator/target/palisade-operator/bin/palisade-operator
 [ -x "$launcher" ] || die "no packaged operator at $launcher (unset SCALE_SKIP_BUILD)"
+# The image carries an AOT cache recorded by a training run (operator/Dockerfile) and the
+# launcher uses it when present: recorded here the same way, with this JDK, so the operator
+# starts and warms up as the image's does.
+aot_cache=$PALISADE_ROOT/operator/target/palisade-operator/lib/palisade-operator.aot
+if [ ! -f "$aot_cache" ] || [ "$aot_cache" -ot "$PALISADE_ROOT/operator/target/palisade-operator/lib/palisade-operator.jar" ]; then
+  log "recording the operator's AOT cache (as operator/Dockerfile does)"
+  rm -f "$aot_cache"
+  PALISADE_AOT_OUTPUT=$aot_cache.tmp "$launcher" aot-training >/dev/null
+  mv "$aot_cache.tmp" "$aot_cache"
+fi
 
 # --- state, and removing it ------------------------------------------------------------------------
 pids=()
@@ -218,6 +228,7 @@ log "running the load tool: steps $steps"
 "$state/scale" -apiserver "$apiserver" -ca "$pki/ca.crt" -cert "$pki/admin.crt" -key "$pki/admin.key" \
   -operator "https://127.0.0.1:$HTTPS_PORT" -operator-admin "http://127.0.0.1:$ADMIN_PORT" \
   -operator-pid "$operator_pid" -jcmd "$JAVA_HOME/bin/jcmd" -audit-log "$state/logs/audit.log" \
+  -class-histograms "$state/logs" \
   -steps "$steps" -nodes "$nodes" -namespaces "$namespaces" -out "$out" 2>&1 | tee "$results/scale.log" \
   || load_failed=1
 cgroup_report="operator memory cgroup ($memory): peak $(( $(cgroup_peak) / 1048576 )) MiB, OOM kills $(cgroup_kills)"

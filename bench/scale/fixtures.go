@@ -58,11 +58,15 @@ func podObject(i, namespaces, nodes int) (string, map[string]any) {
 	}
 }
 
-// namespaceWidePorts is what the fan-out test toggles on a namespace-wide MeshPolicy.
+// namespaceWidePorts is what the fan-out test toggles on a namespace-wide MeshPolicy. The extra
+// port's mode, DISABLE, differs from every namespace's default mode (STRICT, or the mesh-wide
+// STRICT or PERMISSIVE), so each toggle changes every sidecar's configuration. (With PERMISSIVE
+// it changed nothing in odd namespaces once the mesh-wide default was PERMISSIVE: the operator
+// rightly sent no new version.)
 func namespaceWidePorts(extra bool) []map[string]any {
 	ports := []map[string]any{{"port": 9090, "mode": "PERMISSIVE"}}
 	if extra {
-		ports = append(ports, map[string]any{"port": 9443, "mode": "PERMISSIVE"})
+		ports = append(ports, map[string]any{"port": 9443, "mode": "DISABLE"})
 	}
 	return ports
 }

@@ -30,6 +30,7 @@ type options struct {
 	operatorPID                 int
 	operatorNamespace           string
 	jcmd, auditLog, out         string
+	histogramDir                string
 	steps                       []int
 	namespaces, nodes           int
 	createWorkers, startWorkers int
@@ -52,6 +53,7 @@ func main() {
 	flag.StringVar(&o.jcmd, "jcmd", "jcmd", "jcmd of the operator's JDK")
 	flag.StringVar(&o.auditLog, "audit-log", "", "the API server's audit log (operator requests only)")
 	flag.StringVar(&o.out, "out", ".", "directory for the CSV files")
+	flag.StringVar(&o.histogramDir, "class-histograms", "", "directory for the operator's class histogram at rest, per step (none if empty)")
 	flag.StringVar(&steps, "steps", "1000,5000,10000", "cumulative pod counts to measure at")
 	flag.IntVar(&o.namespaces, "namespaces", 200, "")
 	flag.IntVar(&o.nodes, "nodes", 500, "")
@@ -190,7 +192,8 @@ func (b *bench) step(ctx context.Context, target int) (string, error) {
 			notInjected.Add(1)
 		}
 		_, app, _ := podPlacement(i, b.o.namespaces, b.o.nodes)
-		created[j] = &sidecar{namespace: namespace, pod: answer.Metadata.Name, serviceAccount: app, uid: answer.Metadata.UID}
+		created[j] = &sidecar{namespace: namespace, pod: answer.Metadata.Name, serviceAccount: app, uid: answer.Metadata.UID,
+			source: sourceAddress(i)}
 		return nil
 	})
 	if err != nil {
@@ -269,6 +272,11 @@ func (b *bench) step(ctx context.Context, target int) (string, error) {
 		heap = math.NaN()
 	}
 	rssAfter, _ := processRSS(b.o.operatorPID)
+	if b.o.histogramDir != "" {
+		if err := classHistogram(b.o.jcmd, b.o.operatorPID, filepath.Join(b.o.histogramDir, fmt.Sprintf("class-histogram-%d.txt", target)), 40); err != nil {
+			log.Printf("class histogram: %v", err)
+		}
+	}
 	log.Printf("at rest: RSS %.0f MiB (%.0f after a full GC), heap after GC %.1f MiB, long-polls held %.0f; operator API requests %.2f/s over %s: %s",
 		rss, rssAfter, heap, longPolls, idleRate, b.o.idleWindow, topCounts(idleBy, 6))
 	b.audit.since()

@@ -107,6 +107,17 @@ func heapAfterGC(jcmd string, pid int) (float64, error) {
 	return total / 1024, nil
 }
 
+// classHistogram writes the operator's live objects by class (jcmd GC.class_histogram: another
+// full GC), the largest first, to path: what the heap per pod is made of.
+func classHistogram(jcmd string, pid int, path string, top int) error {
+	out, err := exec.Command(jcmd, strconv.Itoa(pid), "GC.class_histogram").CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("jcmd GC.class_histogram: %v: %s", err, out)
+	}
+	lines := strings.SplitN(string(out), "\n", top+4)
+	return os.WriteFile(path, []byte(strings.Join(lines[:min(len(lines), top+3)], "\n")+"\n"), 0o644)
+}
+
 // histogram is a Prometheus histogram summed over label sets: upper bound -> cumulative count.
 type histogram map[float64]float64
 

@@ -42,6 +42,9 @@ type sidecarCounters struct {
 type sidecar struct {
 	namespace, pod, serviceAccount, uid string
 	token                               string
+	// source is the pod's own address on this host (sourceAddress): the operator limits
+	// signing requests and held long-polls per source address, as it would per pod IP.
+	source net.IP
 
 	mu      sync.Mutex
 	cert    *tls.Certificate
@@ -68,7 +71,18 @@ func newCSR() (*ecdsa.PrivateKey, string, error) {
 	return key, string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der})), nil
 }
 
-func dialer() *net.Dialer { return &net.Dialer{Timeout: 10 * time.Second, KeepAlive: -1} }
+// dialer connects from the sidecar's own source address.
+func (s *sidecar) dialer() *net.Dialer {
+	return &net.Dialer{Timeout: 10 * time.Second, KeepAlive: -1, LocalAddr: &net.TCPAddr{IP: s.source}}
+}
+
+// sourceAddress gives pod i an address of its own, as a pod has its own IP: 127.1.0.1 onwards
+// (all of 127.0.0.0/8 is loopback on Linux: nothing to configure or remove). From one address,
+// 10,000 simulated pods would meet the operator's per-source limits (SigningGuard: 5 requests/s;
+// LongPollLimits: a sixteenth of the held polls), which no real cluster's pods share.
+func sourceAddress(i int) net.IP {
+	return net.IPv4(127, byte(1+i/(250*256)), byte(i/250%256), byte(1+i%250))
+}
 
 // certify runs the sidecar's certificate request until it succeeds or ctx ends, as
 // IdentityRenewer does: the server's Retry-After when given (exactly, as the sidecar does),
@@ -82,7 +96,7 @@ func (s *sidecar) certify(ctx context.Context, target *operatorTarget, counters 
 	// No client certificate on this endpoint (docs/signing.md); a connection of its own, as
 	// the sidecar's HttpClient has.
 	transport := &http.Transport{
-		DialContext:       dialer().DialContext,
+		DialContext:       s.dialer().DialContext,
 		TLSClientConfig:   &tls.Config{RootCAs: target.roots, ServerName: target.serverName, MinVersion: tls.VersionTLS13},
 		ForceAttemptHTTP2: false,
 	}
@@ -189,7 +203,7 @@ func (s *sidecar) poll(ctx context.Context, target *operatorTarget, counters *si
 	cert := s.cert
 	s.mu.Unlock()
 	transport := &http.Transport{
-		DialContext: dialer().DialContext,
+		DialContext: s.dialer().DialContext,
 		TLSClientConfig: &tls.Config{RootCAs: target.roots, ServerName: target.serverName,
 			MinVersion: tls.VersionTLS13, Certificates: []tls.Certificate{*cert}},
 		MaxIdleConnsPerHost: 1,

@@ -78,7 +78,11 @@ public final class OperatorServers implements AutoCloseable {
     workers = new BoundedWorkers("signing", SIGNING_THREADS, SIGNING_QUEUE);
     injection = PodInjectionWebhook.forCluster(client, config.injection(), registry, clock);
     configService = ConfigService.start(client, watches.pods(), ca, config.namespace(), registry);
+    // One event loop per core: TLS handshakes are this listener's main work (a mass restart of
+    // 10,000 sidecars kept one loop saturated for 50 s, 70% of it in the JDK's handshake
+    // crypto: docs/benchmarks.md, "Scale"), and every handler on it is thread-safe.
     https = configService.routes(HttpServer.https("https", serving)
+        .eventLoopThreads(Runtime.getRuntime().availableProcessors())
         .route("POST", CertificatesEndpoint.PATH,
             new SigningGuard(CertificatesEndpoint.forCluster(client, ca, workers, metrics),
                 metrics, clock)))

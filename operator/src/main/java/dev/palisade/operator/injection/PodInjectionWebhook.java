@@ -141,6 +141,16 @@ public final class PodInjectionWebhook implements RequestHandler, AutoCloseable 
         });
   }
 
+  /**
+   * The webhook without a cluster, for the AOT training run ({@code AotTraining}): namespaces
+   * have no labels beyond what the path says, and nothing is recorded as an Event.
+   */
+  public static PodInjectionWebhook offline(InjectionSettings settings, MeterRegistry registry) {
+    BoundedWorkers workers = new BoundedWorkers("admission", 1, 8);
+    return new PodInjectionWebhook(new PodInjector(settings), namespace -> Map.of(),
+        (pod, namespace, message) -> { }, workers, registry, workers::close);
+  }
+
   @Override
   public CompletionStage<Response> handle(Request request) {
     long arrived = System.nanoTime();

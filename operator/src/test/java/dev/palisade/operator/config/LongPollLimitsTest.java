@@ -12,9 +12,9 @@ class LongPollLimitsTest {
 
   @Test
   void theTotalIsSizedFromTheHeap() {
-    // The chart's 384Mi limit gives a heap of about 288 MiB: a quarter of it at 16 KiB a poll.
-    assertThat(LongPollLimits.forHeap(288 * MIB).total()).isEqualTo(4608);
-    assertThat(LongPollLimits.forHeap(4096 * MIB).total()).isEqualTo(65536);
+    // The chart's 1Gi limit gives a heap of about 614 MiB: half of it at 16 KiB a poll.
+    assertThat(LongPollLimits.forHeap(614 * MIB).total()).isEqualTo(19648);
+    assertThat(LongPollLimits.forHeap(4096 * MIB).total()).isEqualTo(131072);
     assertThat(LongPollLimits.forHeap(16 * MIB).total()).as("floor").isEqualTo(1000);
     assertThat(LongPollLimits.forHeap(1024L * 1024 * MIB).total()).as("ceiling").isEqualTo(200_000);
     assertThat(LongPollLimits.forThisJvm().total())

@@ -23,13 +23,21 @@ class BearerTokenTest {
   }
 
   @Test
+  void paddingAndEveryToken68CharacterAreAllowed() {
+    String all = "AZaz09-._~+/";
+    assertThat(BearerToken.from(Optional.of("Bearer " + all + "=="))).contains(all + "==");
+    assertThat(BearerToken.from(Optional.of("Bearer x"))).contains("x");
+  }
+
+  @Test
   void noHeaderIsNoToken() {
     assertThat(BearerToken.from(Optional.empty())).isEmpty();
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"", "Bearer", "Bearer ", "Basic dXNlcjpwYXNz", JWT,
-      "Bearer two tokens", "Bearer tok\u0000en", "Bearer ===", "Bearertoken"})
+      "Bearer two tokens", "Bearer tok\u0000en", "Bearer ===", "Bearertoken", "Bearer ab=c",
+      "Bearer tok\u00e9n", "Bearer tok,en"})
   void anythingElseIsNoToken(String header) {
     assertThat(BearerToken.from(Optional.of(header))).isEmpty();
   }

@@ -2,10 +2,10 @@ package dev.palisade.operator.reconciler.workloadcertificate;
 
 import dev.palisade.api.v1alpha1.TrustDomain;
 import dev.palisade.common.time.KubeDuration;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /** The maximum lifetime the TrustDomain serving a trust domain allows its certificates. */
 final class TrustDomainLimits {
@@ -13,11 +13,15 @@ final class TrustDomainLimits {
   private TrustDomainLimits() {}
 
   /**
-   * The {@code spec.workloadCertificates.maxLifetime} of the first-created TrustDomain claiming
-   * {@code trustDomain} (the one that serves it), or null when unset or there is none.
+   * The {@code spec.workloadCertificates.maxLifetime} of the first-created of {@code
+   * trustDomains} claiming {@code trustDomain} (the one that serves it), or null when unset or
+   * there is none.
+   *
+   * @param trustDomains every TrustDomain, as the reconciler's informer holds them (a listing
+   *     through the API on every reconcile cost one request per WorkloadCertificate event)
    */
-  static Duration maxLifetime(KubernetesClient client, String trustDomain) {
-    return client.resources(TrustDomain.class).list().getItems().stream()
+  static Duration maxLifetime(Stream<TrustDomain> trustDomains, String trustDomain) {
+    return trustDomains
         .filter(td -> td.getSpec() != null && trustDomain.equals(td.getSpec().trustDomain))
         .min(Comparator.comparing((TrustDomain td) -> Objects.requireNonNullElse(
             td.getMetadata().getCreationTimestamp(), ""))

@@ -1,5 +1,6 @@
 package dev.palisade.operator.reconciler.workloadcertificate;
 
+import dev.palisade.api.v1alpha1.TrustDomain;
 import dev.palisade.api.v1alpha1.WorkloadCertificate;
 import dev.palisade.api.v1alpha1.WorkloadCertificateStatus;
 import dev.palisade.common.pki.KeyType;
@@ -19,6 +20,7 @@ import dev.palisade.operator.kube.EventRecorder;
 import dev.palisade.operator.watch.CaSecretWatch;
 import dev.palisade.operator.watch.WatchEventSource;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -28,13 +30,16 @@ import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -53,6 +58,8 @@ public class WorkloadCertificateReconciler implements Reconciler<WorkloadCertifi
   private static final Duration RETRY = Duration.ofSeconds(30);
   /** Condition type saying the certificate is shorter than asked for; never silent. */
   static final String LIFETIME_SHORTENED = "LifetimeShortened";
+  /** The informer on TrustDomains, for their maxLifetime. */
+  private static final String TRUST_DOMAINS = "trust-domains";
 
   private final CaSecretWatch caSecrets;
   private final Clock clock;
@@ -117,7 +124,8 @@ public class WorkloadCertificateReconciler implements Reconciler<WorkloadCertifi
     Duration requested = lifetime != null ? lifetime : ca.get().workloadLifetime();
     Optional<LifetimeRules.Refusal> refusal = LifetimeRules.check(
         lifetime != null ? "spec.lifetime" : "the TrustDomain's workload lifetime", requested,
-        renewBefore, TrustDomainLimits.maxLifetime(context.getClient(), identity.trustDomain()),
+        renewBefore, TrustDomainLimits.maxLifetime(trustDomains(context).list(),
+            identity.trustDomain()),
         limits);
     if (refusal.isPresent()) {
       return notReady(certificate, refusal.get().reason(), refusal.get().message());
@@ -199,20 +207,42 @@ public class WorkloadCertificateReconciler implements Reconciler<WorkloadCertifi
     return status;
   }
 
+  @SuppressWarnings("unchecked")
+  private static InformerEventSource<TrustDomain, WorkloadCertificate> trustDomains(
+      Context<WorkloadCertificate> context) {
+    return (InformerEventSource<TrustDomain, WorkloadCertificate>) context.eventSourceRetriever()
+        .getEventSourceFor(TrustDomain.class, TRUST_DOMAINS);
+  }
+
   /**
-   * A CA Secret wakes every WorkloadCertificate of its trust domain (issuer or bundle changed);
-   * the managed Secret's own informer belongs to {@link CertificateSecretDependent}.
+   * A CA Secret wakes every WorkloadCertificate of its trust domain (issuer or bundle changed),
+   * and so does a change to a TrustDomain's spec (its maxLifetime); the managed Secret's own
+   * informer belongs to {@link CertificateSecretDependent}.
    */
   @Override
   public List<EventSource<?, WorkloadCertificate>> prepareEventSources(
       EventSourceContext<WorkloadCertificate> context) {
-    return List.of(WatchEventSource.onCaSecrets("ca-secrets", caSecrets, secret -> {
-      String trustDomain = CaSecrets.trustDomain(secret);
-      return context.getPrimaryCache()
-          .list(wc -> wc.getSpec() != null && wc.getSpec().spiffeId != null
-              && wc.getSpec().spiffeId.startsWith("spiffe://" + trustDomain + "/"))
-          .map(ResourceID::fromResource)
-          .collect(Collectors.toSet());
-    }));
+    var trustDomains = InformerEventSourceConfiguration
+        .from(TrustDomain.class, WorkloadCertificate.class)
+        .withName(TRUST_DOMAINS)
+        .withWatchAllNamespaces() // cluster-scoped
+        .withOnUpdateFilter((TrustDomain updated, TrustDomain old) -> !Objects.equals(
+            updated.getMetadata().getGeneration(), old.getMetadata().getGeneration()))
+        .withSecondaryToPrimaryMapper((TrustDomain changed) -> changed.getSpec() == null
+            ? Set.of() : ofTrustDomain(context, changed.getSpec().trustDomain))
+        .build();
+    return List.of(
+        WatchEventSource.onCaSecrets("ca-secrets", caSecrets,
+            secret -> ofTrustDomain(context, CaSecrets.trustDomain(secret))),
+        new InformerEventSource<>(trustDomains, context));
+  }
+
+  private static Set<ResourceID> ofTrustDomain(EventSourceContext<WorkloadCertificate> context,
+      String trustDomain) {
+    return context.getPrimaryCache()
+        .list(wc -> wc.getSpec() != null && wc.getSpec().spiffeId != null
+            && wc.getSpec().spiffeId.startsWith("spiffe://" + trustDomain + "/"))
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
   }
 }
