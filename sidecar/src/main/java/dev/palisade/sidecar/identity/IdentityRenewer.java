@@ -76,7 +76,7 @@ public final class IdentityRenewer implements AutoCloseable {
           identity.notAfter(), next);
       schedule(Duration.between(clock.instant(), next));
     } catch (IdentityException e) {
-      Duration retryIn = e.retryAfter().orElseGet(() -> backoff.delay(failures, random));
+      Duration retryIn = retryDelay(e.retryAfter(), failures, backoff, random);
       failures++;
       LOG.warn("certificate request failed ({}): {}; retrying in {} with the current certificate",
           e.reason(), e.getMessage(), retryIn);
@@ -90,6 +90,23 @@ public final class IdentityRenewer implements AutoCloseable {
       listener.failed(error, retryIn);
       schedule(retryIn);
     }
+  }
+
+  /**
+   * After a failure: the backoff's delay; after a refusal with Retry-After, that long at least,
+   * plus a random share of the larger of it and the backoff. Without the spread, every sidecar
+   * refused together (a mass restart) would come back together, at the same second, to be
+   * refused again (about 13 refusals each in a 10,000-pod restart, docs/benchmarks.md "Scale").
+   */
+  static Duration retryDelay(java.util.Optional<Duration> retryAfter, int failures,
+      Backoff backoff, RandomGenerator random) {
+    Duration backedOff = backoff.delay(failures, random);
+    if (retryAfter.isEmpty()) {
+      return backedOff;
+    }
+    Duration floor = retryAfter.get();
+    long spread = Math.max(floor.toMillis(), backedOff.toMillis());
+    return floor.plusMillis(random.nextLong(spread + 1));
   }
 
   private void schedule(Duration delay) {

@@ -83,6 +83,23 @@ class IdentityRenewerTest {
     assertThat(Duration.ofNanos(times[1] - times[0])).isGreaterThanOrEqualTo(Duration.ofMillis(300));
   }
 
+  @Test
+  void aRetryAfterIsAFloorAndRefusedSidecarsSpreadOutAboveIt() {
+    java.util.Random random = new java.util.Random(7);
+    dev.palisade.common.time.Backoff backoff = new dev.palisade.common.time.Backoff(
+        Duration.ofSeconds(1), Duration.ofSeconds(30));
+    java.util.Set<Long> seconds = new java.util.TreeSet<>();
+    for (int i = 0; i < 200; i++) {
+      Duration delay = IdentityRenewer.retryDelay(java.util.Optional.of(Duration.ofSeconds(1)),
+          4, backoff, random);
+      assertThat(delay).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(17));
+      seconds.add(delay.toSeconds());
+    }
+    assertThat(seconds).as("spread over many seconds, not all at the first").hasSizeGreaterThan(8);
+    assertThat(IdentityRenewer.retryDelay(java.util.Optional.empty(), 0, backoff, random))
+        .isLessThanOrEqualTo(Duration.ofSeconds(1));
+  }
+
   private IdentityRenewer renewer(CertificateFetcher fetcher) {
     return new IdentityRenewer(fetcher, published::add, new IdentityRenewer.Listener() {
       @Override
