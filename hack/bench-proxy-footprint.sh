@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark (never run in CI): where a Palisade proxy's memory goes, and how long it takes from
-# exec to ready, as the image runs it (the packaged launcher, its flags and AOT cache), beside
-# the floor: an empty JVM started with the same flags. docs/benchmarks.md ("Proxy footprint")
-# has the figures and how to read them.
+# exec to ready, as the image runs it (the packaged launcher and its flags, a runtime jlink-ed to
+# the image's modules, an AOT cache recorded with it), beside the floor: an empty main() started
+# by the same launcher, flags and runtime. docs/benchmarks.md ("Proxy footprint") has the figures
+# and how to read them.
 #
 # In one invocation:
 #   1. memory: a proxy pair on loopback (A client side, B server side; certificate files), each
@@ -19,11 +20,16 @@
 #      Timing waits while /tmp/palisade-bench-running exists (another benchmark) and holds it.
 #
 # Usage: bash hack/bench-proxy-footprint.sh   (about 2 minutes; raw output: bench/results/)
-# Environment: BENCH_SKIP_BUILD=1, BENCH_STARTUP_RUNS (7; 0 skips the timing),
-#   BENCH_PACED_SECONDS (15),
-#   BENCH_PORT_BASE (28000: ports base+80 .. base+320 on 127.0.0.1), BENCH_SKIP_BREAKDOWN=1,
-#   BENCH_DIST (another copy of sidecar/target/palisade-proxy), BENCH_LABEL (printed). The launcher's own variables
-#   (PALISADE_JAVA_OPTS, PALISADE_HEAP, ...) reach the proxies and the floor alike.
+# Environment:
+#   BENCH_SKIP_BUILD=1, BENCH_STARTUP_RUNS (7; 0 skips the timing), BENCH_PACED_SECONDS (15),
+#   BENCH_SKIP_BREAKDOWN=1, BENCH_PORT_BASE (28000: ports base+80 .. base+320 on 127.0.0.1),
+#   BENCH_BASELINE_DIST  another packaged proxy (an older build's), timed interleaved with this one
+#   BENCH_DIST           measure this copy of sidecar/target/palisade-proxy instead
+#   BENCH_PROXY_FLAGS    more flags for both proxies
+#   BENCH_JDK=1          the JDK and the packaged cache instead of a jlink-ed runtime
+#   BENCH_LABEL          printed with the results
+#   The launcher's own variables (PALISADE_JAVA_OPTS, PALISADE_HEAP, ...) reach the proxies, the
+#   AOT training run and the floor alike.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -48,6 +54,8 @@ for port in "$APP_PORT" "$FLOOR_PORT" "$PB_IN" "$PB_OUT" "$PB_ADMIN" "$PA_IN" "$
 done
 
 WORK=$(mktemp -d /tmp/palisade-bench-footprint.XXXXXX)
+JAVA=$JAVA_HOME/bin/java
+mkdir -p "$WORK/logs"
 declare -A PIDS=()
 HOLD_LOCK=
 stop_pid() {
@@ -83,9 +91,37 @@ mkdir -p bench/results
 OUT=$PALISADE_ROOT/bench/results/footprint-$(date -u +%Y%m%dT%H%M%SZ).txt
 exec > >(tee "$OUT") 2>&1
 
+# As the image runs it: a runtime jlink-ed to the image's modules (hack/build-images.sh), and the
+# AOT cache recorded with it, as sidecar/Dockerfile does. BENCH_JDK=1: the JDK and the packaged
+# cache instead.
+# A copy of a packaged proxy in $WORK/<name>, with an AOT cache recorded by $JAVA.
+prepare_dist() { # source name
+  cp -a "$1" "$WORK/$2"
+  rm -f "$WORK/$2/lib/palisade-proxy.aot"
+  PALISADE_JAVA=$JAVA PALISADE_AOT_OUTPUT=$WORK/$2/lib/palisade-proxy.aot \
+    PALISADE_JAVA_OPTS="${PALISADE_JAVA_OPTS:-} -Xlog:disable -Xlog:all=error:stderr" \
+    "$WORK/$2/bin/palisade-proxy" selfcheck 50 >"$WORK/logs/aot-$2.log" 2>&1 \
+    || { cat "$WORK/logs/aot-$2.log"; die "the AOT training run of $1 failed"; }
+}
+if [ "${BENCH_JDK:-}" != 1 ]; then
+  jlink --add-modules "$SIDECAR_JAVA_MODULES" --strip-debug --no-man-pages --no-header-files \
+    --generate-cds-archive --output "$WORK/jre" >/dev/null
+  JAVA=$WORK/jre/bin/java
+  prepare_dist "$DIST" dist
+  DIST=$WORK/dist
+fi
+BASELINE=
+if [ -n "${BENCH_BASELINE_DIST:-}" ]; then
+  if [ "${BENCH_JDK:-}" != 1 ]; then
+    prepare_dist "$BENCH_BASELINE_DIST" baseline
+    BASELINE=$WORK/baseline
+  else
+    BASELINE=$BENCH_BASELINE_DIST
+  fi
+fi
 (cd bench/datapath && GOFLAGS=-mod=mod go build -o "$WORK/datapath" .)
 DP=$WORK/datapath
-mkdir -p "$WORK/pki" "$WORK/logs"
+mkdir -p "$WORK/pki"
 source hack/bench-pki.sh
 make_pki >/dev/null 2>&1
 PKI=$WORK/pki
@@ -114,19 +150,19 @@ for arg in "\$@"; do
   case \$arg in -XX:AOTCache=*) continue ;; esac
   flags+=("\$arg")
 done
-exec "$JAVA_HOME/bin/java" "\${flags[@]}" -cp "$WORK/floor" Floor $FLOOR_PORT
+exec "$JAVA" "\${flags[@]}" -cp "$WORK/floor" Floor $FLOOR_PORT
 EOF
 chmod +x "$WORK/floor/java"
 FLOOR=(env PALISADE_JAVA="$WORK/floor/java" "$DIST/bin/palisade-proxy")
 
 echo "{\"version\":\"1\",\"outbound\":{\"meshed\":{\"127.0.0.1:$PB_IN\":\"spiffe://bench.local/ns/bench/sa/b\"}}}" >"$WORK/a.json"
 COMMON=(proxy --trust-domain=bench.local --ca-bundle="$PKI/ca.crt" --listen-address=127.0.0.1
-  --admin-address=127.0.0.1)
-PROXY_B=(env PALISADE_JAVA="$JAVA_HOME/bin/java" "$DIST/bin/palisade-proxy" "${COMMON[@]}"
+  --admin-address=127.0.0.1 ${BENCH_PROXY_FLAGS:-})
+PROXY_B=(env PALISADE_JAVA="$JAVA" "$DIST/bin/palisade-proxy" "${COMMON[@]}"
   --cert="$PKI/b.crt" --key="$PKI/b.key" --inbound-target-port="$APP_PORT"
   --outbound-target=127.0.0.1:1 --inbound-port="$PB_IN" --outbound-port="$PB_OUT"
   --admin-port="$PB_ADMIN")
-PROXY_A=(env PALISADE_JAVA="$JAVA_HOME/bin/java" "$DIST/bin/palisade-proxy" "${COMMON[@]}"
+PROXY_A=(env PALISADE_JAVA="$JAVA" "$DIST/bin/palisade-proxy" "${COMMON[@]}"
   --cert="$PKI/a.crt" --key="$PKI/a.key" --config="$WORK/a.json" --inbound-target-port=1
   --outbound-target="127.0.0.1:$PB_IN" --inbound-port="$PA_IN" --outbound-port="$PA_OUT"
   --admin-port="$PA_ADMIN")
@@ -184,7 +220,7 @@ loaded_peaks() {
 }
 
 echo "== $(date -u +%FT%TZ); commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- sidecar src-common || echo ' + changes'); $(nproc) CPUs; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "   $("$JAVA_HOME/bin/java" -version 2>&1 | sed -n 2p)"
+echo "   $("$JAVA" -version 2>&1 | sed -n 2p)$([ "$JAVA" = "$JAVA_HOME/bin/java" ] || echo ", jlink-ed: $SIDECAR_JAVA_MODULES")"
 echo "   ${BENCH_LABEL:-}${PALISADE_JAVA_OPTS:+ PALISADE_JAVA_OPTS=$PALISADE_JAVA_OPTS}${PALISADE_HEAP:+ PALISADE_HEAP=$PALISADE_HEAP}${MALLOC_ARENA_MAX:+ MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX}"
 start_bg app "$DP" serve -addr "127.0.0.1:$APP_PORT"
 "$DP" ready -tcp "127.0.0.1:$APP_PORT"
@@ -292,10 +328,15 @@ while [ -e "$LOCK" ]; do
 done
 echo "h-footprint: hack/bench-proxy-footprint.sh exec-to-ready timing (started $(date -u +%H:%M) UTC, pid $$)" >"$LOCK"
 HOLD_LOCK=1
-proxy_ms=() floor_ms=()
+proxy_ms=() floor_ms=() baseline_ms=()
 for ((i = 0; i < STARTUP_RUNS; i++)); do
   proxy_ms+=("$("$DP" startup -url "http://127.0.0.1:$PB_ADMIN/healthz/ready" -log "$WORK/startup.log" \
     -- "${PROXY_B[@]}" | sed 's/.*ms=//')")
+  if [ -n "$BASELINE" ]; then
+    baseline_ms+=("$("$DP" startup -url "http://127.0.0.1:$PB_ADMIN/healthz/ready" \
+      -log "$WORK/startup.log" -- env "PALISADE_JAVA=$JAVA" "$BASELINE/bin/palisade-proxy" \
+      "${PROXY_B[@]:3}" | sed 's/.*ms=//')")
+  fi
   floor_ms+=("$("$DP" startup -tcp "127.0.0.1:$FLOOR_PORT" -log "$WORK/startup.log" -- "${FLOOR[@]}" \
     | sed 's/.*ms=//')")
 done
@@ -304,6 +345,7 @@ median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { printf "%s m
 echo
 echo "exec to ready, median [min-max] of $STARTUP_RUNS (load average $(cut -d' ' -f1-3 /proc/loadavg))"
 echo "  proxy, certificate files: $(median "${proxy_ms[@]}")"
+[ -z "$BASELINE" ] || echo "  baseline ($BENCH_BASELINE_DIST): $(median "${baseline_ms[@]}")"
 echo "  floor (empty main):       $(median "${floor_ms[@]}")"
 echo
 echo "raw output: $OUT"
