@@ -16,13 +16,15 @@
 #      and the heap histogram (jcmd GC.class_histogram). NMT costs memory of its own: the
 #      figures of step 1 are the ones to compare;
 #   3. exec to ready, median of BENCH_STARTUP_RUNS (7): B alone with its certificate files, to
-#      the first GET /healthz/ready = 200; the floor to accepting a TCP connection from main().
+#      the first GET /healthz/ready = 200; B with its certificate from a CA over HTTPS (a
+#      stand-in for the operator's POST /v1/certificates: `datapath ca`, bench/datapath/ca.go);
+#      the floor to accepting a TCP connection from main().
 #      Timing waits while /tmp/palisade-bench-running exists (another benchmark) and holds it.
 #
 # Usage: bash hack/bench-proxy-footprint.sh   (about 2 minutes; raw output: bench/results/)
 # Environment:
 #   BENCH_SKIP_BUILD=1, BENCH_STARTUP_RUNS (7; 0 skips the timing), BENCH_PACED_SECONDS (15),
-#   BENCH_SKIP_BREAKDOWN=1, BENCH_PORT_BASE (28000: ports base+80 .. base+320 on 127.0.0.1),
+#   BENCH_SKIP_BREAKDOWN=1, BENCH_PORT_BASE (28000: ports base+80 .. base+400 on 127.0.0.1),
 #   BENCH_BASELINE_DIST  another packaged proxy (an older build's), timed interleaved with this one
 #   BENCH_DIST           measure this copy of sidecar/target/palisade-proxy instead
 #   BENCH_PROXY_FLAGS    more flags for both proxies
@@ -36,7 +38,7 @@ source "$(dirname "$0")/lib.sh"
 STARTUP_RUNS=${BENCH_STARTUP_RUNS:-7}
 PACED_SECONDS=${BENCH_PACED_SECONDS:-15}
 BASE=${BENCH_PORT_BASE:-28000}
-APP_PORT=$((BASE + 80)) FLOOR_PORT=$((BASE + 300))
+APP_PORT=$((BASE + 80)) FLOOR_PORT=$((BASE + 300)) CA_PORT=$((BASE + 400))
 PB_IN=$((BASE + 106)) PB_OUT=$((BASE + 101)) PB_ADMIN=$((BASE + 120))
 PA_IN=$((BASE + 206)) PA_OUT=$((BASE + 201)) PA_ADMIN=$((BASE + 220))
 LOCK=/tmp/palisade-bench-running
@@ -49,7 +51,7 @@ if [ "${BENCH_SKIP_BUILD:-}" != 1 ]; then
 fi
 DIST=${BENCH_DIST:-$PALISADE_ROOT/sidecar/target/palisade-proxy}
 [ -x "$DIST/bin/palisade-proxy" ] || die "no $DIST/bin/palisade-proxy; build without BENCH_SKIP_BUILD"
-for port in "$APP_PORT" "$FLOOR_PORT" "$PB_IN" "$PB_OUT" "$PB_ADMIN" "$PA_IN" "$PA_OUT" "$PA_ADMIN"; do
+for port in "$APP_PORT" "$FLOOR_PORT" "$CA_PORT" "$PB_IN" "$PB_OUT" "$PB_ADMIN" "$PA_IN" "$PA_OUT" "$PA_ADMIN"; do
   ! ss -Hltn "sport = :$port" | grep -q . || die "port $port is in use; set BENCH_PORT_BASE"
 done
 
@@ -162,6 +164,12 @@ PROXY_B=(env PALISADE_JAVA="$JAVA" "$DIST/bin/palisade-proxy" "${COMMON[@]}"
   --cert="$PKI/b.crt" --key="$PKI/b.key" --inbound-target-port="$APP_PORT"
   --outbound-target=127.0.0.1:1 --inbound-port="$PB_IN" --outbound-port="$PB_OUT"
   --admin-port="$PB_ADMIN")
+# B with its certificate from the stand-in CA: a fresh key and CSR, one HTTPS round trip.
+echo bench-token >"$WORK/token"
+PROXY_B_CA=(env PALISADE_JAVA="$JAVA" "$DIST/bin/palisade-proxy" "${COMMON[@]}"
+  --ca-endpoint="https://127.0.0.1:$CA_PORT/v1/certificates" --token-file="$WORK/token"
+  --inbound-target-port="$APP_PORT" --outbound-target=127.0.0.1:1 --inbound-port="$PB_IN"
+  --outbound-port="$PB_OUT" --admin-port="$PB_ADMIN")
 PROXY_A=(env PALISADE_JAVA="$JAVA" "$DIST/bin/palisade-proxy" "${COMMON[@]}"
   --cert="$PKI/a.crt" --key="$PKI/a.key" --config="$WORK/a.json" --inbound-target-port=1
   --outbound-target="127.0.0.1:$PB_IN" --inbound-port="$PA_IN" --outbound-port="$PA_OUT"
@@ -328,8 +336,13 @@ while [ -e "$LOCK" ]; do
 done
 echo "h-footprint: hack/bench-proxy-footprint.sh exec-to-ready timing (started $(date -u +%H:%M) UTC, pid $$)" >"$LOCK"
 HOLD_LOCK=1
-proxy_ms=() floor_ms=() baseline_ms=()
+start_bg ca "$DP" ca -addr "127.0.0.1:$CA_PORT" -issuer-cert "$PKI/int.crt" \
+  -issuer-key "$PKI/int.key" -bundle "$PKI/ca.crt" -spiffe-id spiffe://bench.local/ns/bench/sa/b
+"$DP" ready -tcp "127.0.0.1:$CA_PORT"
+proxy_ms=() floor_ms=() baseline_ms=() ca_ms=()
 for ((i = 0; i < STARTUP_RUNS; i++)); do
+  ca_ms+=("$("$DP" startup -url "http://127.0.0.1:$PB_ADMIN/healthz/ready" -log "$WORK/startup.log" \
+    -- "${PROXY_B_CA[@]}" | sed 's/.*ms=//')")
   proxy_ms+=("$("$DP" startup -url "http://127.0.0.1:$PB_ADMIN/healthz/ready" -log "$WORK/startup.log" \
     -- "${PROXY_B[@]}" | sed 's/.*ms=//')")
   if [ -n "$BASELINE" ]; then
@@ -345,6 +358,7 @@ median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { printf "%s m
 echo
 echo "exec to ready, median [min-max] of $STARTUP_RUNS (load average $(cut -d' ' -f1-3 /proc/loadavg))"
 echo "  proxy, certificate files: $(median "${proxy_ms[@]}")"
+echo "  proxy, certificate from a CA over HTTPS: $(median "${ca_ms[@]}")"
 [ -z "$BASELINE" ] || echo "  baseline ($BENCH_BASELINE_DIST): $(median "${baseline_ms[@]}")"
 echo "  floor (empty main):       $(median "${floor_ms[@]}")"
 echo
