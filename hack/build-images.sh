@@ -151,8 +151,7 @@ case $what in
     # The modules each program uses (jdeps, plus what it reaches by reflection or service
     # loading: java.net.http for fabric8's JDK client, jdk.management for Micrometer's process
     # metrics); java.desktop and jdk.jfr, which jdeps also names, are optional there.
-    sidecar_base=$(java_base jre-sidecar \
-      java.base,java.logging,java.management,java.naming,java.net.http,jdk.management,jdk.unsupported \
+    sidecar_base=$(java_base jre-sidecar "$SIDECAR_JAVA_MODULES" \
       iptables libxtables12 libip4tc2 libip6tc2 libnftnl11 libmnl0 libnetfilter-conntrack3 libnfnetlink0)
     operator_base=$(java_base jre-operator \
       java.base,java.logging,java.management,java.naming,java.net.http,java.sql,jdk.management,jdk.unsupported)

@@ -61,6 +61,10 @@ PROMETHEUS_VERSION=v0.316.0
 prometheus_bin_dir() { echo "$PALISADE_CACHE/bin/prometheus-$PROMETHEUS_VERSION"; }
 
 # Container images (hack/build-images.sh) and the node's containerd (hack/cluster-up.sh).
+# The Java modules the sidecar image's jlink-ed runtime holds: jdeps, plus what is reached by
+# reflection or service loading (java.net.http for the operator client, jdk.management for
+# Micrometer's process metrics). hack/build-images.sh and hack/bench-proxy-footprint.sh.
+SIDECAR_JAVA_MODULES=java.base,java.logging,java.management,java.naming,java.net.http,jdk.management,jdk.unsupported
 images_dir() { echo "$PALISADE_CACHE/images"; }
 containerd_socket() { echo "$(cluster_state_dir)/containerd/run/containerd.sock"; }
 

@@ -6,6 +6,7 @@
 //	datapath rr      -addr HOST:P -conns C -warmup W -requests N [-size 1024] [-rate R]
 //	datapath ready   (-url URL | -tcp HOST:P) [-timeout 60s]
 //	datapath startup (-url URL | -tcp HOST:P) [-log FILE] -- command args...
+//	datapath ca      -addr 127.0.0.1:P -issuer-cert F -issuer-key F -bundle F -spiffe-id ID (ca.go)
 //
 // The wire protocol (through any TCP proxy): the client's first byte picks the mode.
 //
@@ -36,7 +37,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fail("usage: datapath serve|bulk|rr|ready|startup [flags]")
+		fail("usage: datapath serve|bulk|rr|ready|startup|ca [flags]")
 	}
 	args := os.Args[2:]
 	switch os.Args[1] {
@@ -50,6 +51,8 @@ func main() {
 		ready(args)
 	case "startup":
 		startup(args)
+	case "ca":
+		ca(args)
 	default:
 		fail("unknown command " + os.Args[1])
 	}

@@ -1,8 +1,5 @@
 package dev.palisade.sidecar.selfcheck;
 
-import dev.palisade.common.pki.Issuer;
-import dev.palisade.common.pki.KeyType;
-import dev.palisade.common.pki.X509Profiles;
 import dev.palisade.common.policy.InboundPolicy;
 import dev.palisade.common.policy.OutboundPolicy;
 import dev.palisade.common.policy.SidecarConfig;
@@ -21,9 +18,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.KeyPair;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +65,7 @@ public final class SelfCheckCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "n must be at least 1, not " + connections);
     }
     long started = System.nanoTime();
-    ThrowawayCa ca = new ThrowawayCa();
+    ThrowawayCa ca = new ThrowawayCa(TRUST_DOMAIN);
     try (EchoServer echo = EchoServer.start()) {
       WorkloadIdentity server = new WorkloadIdentity(TRUST_DOMAIN, "selfcheck", "server");
       WorkloadIdentity client = new WorkloadIdentity(TRUST_DOMAIN, "selfcheck", "client");
@@ -146,24 +141,6 @@ public final class SelfCheckCommand implements Callable<Integer> {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException(e);
-    }
-  }
-
-  /** A root and an issuer that live as long as the check, signing each proxy's certificate. */
-  private static final class ThrowawayCa {
-    private final Issuer issuer;
-
-    ThrowawayCa() {
-      Instant now = Instant.now();
-      issuer = Issuer.newRoot(KeyType.ECDSA_P256, TRUST_DOMAIN, now, Duration.ofHours(1))
-          .newIntermediate(KeyType.ECDSA_P256, TRUST_DOMAIN, now, Duration.ofHours(1));
-    }
-
-    TlsMaterial issue(WorkloadIdentity identity) {
-      KeyPair keys = KeyType.ECDSA_P256.generate();
-      return new TlsMaterial(List.of(X509Profiles.workload(keys.getPublic(), identity, issuer,
-          Instant.now(), Duration.ofHours(1)), issuer.certificate()), keys.getPrivate(),
-          List.of(issuer.root()));
     }
   }
 }

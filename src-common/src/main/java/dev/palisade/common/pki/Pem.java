@@ -2,7 +2,6 @@ package dev.palisade.common.pki;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.security.PrivateKey;
@@ -12,10 +11,6 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.util.io.pem.PemObject;
@@ -63,21 +58,12 @@ public final class Pem {
     }
   }
 
-  /** A private key in PKCS#8, or in the traditional "EC/RSA PRIVATE KEY" form OpenSSL writes. */
+  /**
+   * A private key in PKCS#8, or in the traditional "EC/RSA PRIVATE KEY" form OpenSSL writes; read
+   * with the JDK alone ({@link PrivateKeys}).
+   */
   public static PrivateKey parsePrivateKey(String pem) {
-    try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-      Object object = parser.readObject();
-      JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-      return switch (object) {
-        case PrivateKeyInfo info -> converter.getPrivateKey(info);
-        case PEMKeyPair pair -> converter.getKeyPair(pair).getPrivate();
-        case null -> throw new IllegalArgumentException("no PEM private key found");
-        default -> throw new IllegalArgumentException(
-            "not an unencrypted private key: " + object.getClass().getSimpleName());
-      };
-    } catch (IOException e) {
-      throw new IllegalArgumentException("not a PEM private key: " + e.getMessage(), e);
-    }
+    return PrivateKeys.parse(pem);
   }
 
   private static String write(Object... objects) {

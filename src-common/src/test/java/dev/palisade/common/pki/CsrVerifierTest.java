@@ -19,6 +19,19 @@ class CsrVerifierTest {
   }
 
   @Test
+  void theJdkBuiltRequestParsesAsPkcs10WithItsSubjectAndSignature() throws Exception {
+    KeyPair keys = KeyType.ECDSA_P256.generate();
+    String pem = Csrs.create(keys);
+    var csr = new org.bouncycastle.pkcs.PKCS10CertificationRequest(java.util.Base64.getMimeDecoder()
+        .decode(pem.replaceAll("-----[A-Z ]+-----", "")));
+    assertThat(csr.getSubject().toString()).isEqualTo("CN=palisade-workload");
+    assertThat(csr.getSignatureAlgorithm().getAlgorithm().getId()).isEqualTo("1.2.840.10045.4.3.2");
+    assertThat(csr.getAttributes()).isEmpty();
+    assertThat(csr.isSignatureValid(new org.bouncycastle.operator.jcajce
+        .JcaContentVerifierProviderBuilder().build(keys.getPublic()))).isTrue();
+  }
+
+  @Test
   void acceptsRsa3072() throws Exception {
     KeyPair keys = KeyType.RSA_3072.generate();
     assertThat(CsrVerifier.verify(Csrs.create(keys))).isEqualTo(keys.getPublic());

@@ -37,6 +37,35 @@ class PemTest {
   }
 
   @Test
+  void readsTraditionalEcKeysWithOrWithoutTheirParametersBlock() throws Exception {
+    KeyPair keys = KeyType.ECDSA_P256.generate();
+    var out = new java.io.StringWriter();
+    try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+      writer.writeObject(keys); // "BEGIN EC PRIVATE KEY", the curve named in [0]
+    }
+    assertThat(out.toString()).contains("BEGIN EC PRIVATE KEY");
+    assertThat(KeyPairs.matches(keys.getPublic(), Pem.parsePrivateKey(out.toString()))).isTrue();
+    // `openssl ecparam -genkey` writes the curve first
+    String withParameters = "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n"
+        + out;
+    assertThat(KeyPairs.matches(keys.getPublic(), Pem.parsePrivateKey(withParameters))).isTrue();
+  }
+
+  @Test
+  void refusesEncryptedAndTruncatedKeys() {
+    assertThatThrownBy(() -> Pem.parsePrivateKey(
+        "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMAA=\n-----END ENCRYPTED PRIVATE KEY-----\n"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an unencrypted");
+    String pkcs8 = Pem.privateKey(KeyType.ECDSA_P256.generate().getPrivate());
+    String truncated = pkcs8.replaceAll("(?s)(-----BEGIN PRIVATE KEY-----\n.{20}).*?(\n-----END)", "$1$2");
+    assertThatThrownBy(() -> Pem.parsePrivateKey(truncated))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a PEM private key");
+    String sec1Truncated = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEI\n-----END EC PRIVATE KEY-----\n";
+    assertThatThrownBy(() -> Pem.parsePrivateKey(sec1Truncated))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void saysWhatIsWrongWithBadInput() {
     assertThatThrownBy(() -> Pem.parseCertificates("nope")).hasMessageContaining("not a PEM certificate");
     assertThatThrownBy(() -> Pem.parsePrivateKey("nope")).hasMessageContaining("no PEM private key");
