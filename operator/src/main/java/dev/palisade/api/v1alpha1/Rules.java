@@ -34,6 +34,13 @@ final class Rules {
   static final String LIFETIME_WITHIN_MAXIMUM_MESSAGE =
       "lifetime must not exceed maxLifetime";
 
+  /** A drain period: at most an hour (a proxy shutting down drains for less anyway). */
+  static final String DRAIN_PERIOD =
+      "self.matches('" + DURATION_REGEX + "') && duration(self) > duration('0s')"
+          + " && duration(self) <= duration('1h')";
+  static final String DRAIN_PERIOD_MESSAGE =
+      "must be a duration from 1s to 1h, such as 30s or 5m";
+
   static final String DNS_LABEL = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?";
   static final String DNS_SUBDOMAIN = "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
 

@@ -10,10 +10,13 @@ import dev.palisade.common.policy.InboundPolicy;
 import dev.palisade.common.policy.MtlsMode;
 import dev.palisade.common.policy.PeerMatch;
 import dev.palisade.common.policy.PolicyAction;
+import dev.palisade.common.time.KubeDuration;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -55,8 +58,41 @@ public final class PolicyCompiler {
         portModes.put(port, mode);
       }
     }
-    return new InboundPolicy(defaultMode, portModes, accessRules(snapshot, workload));
+    return new InboundPolicy(defaultMode, portModes, accessRules(snapshot, workload),
+        drainOnPolicyChange(levels));
   }
+
+  /** A drain period, when not set: what MeshPolicy's drainPeriod documents. */
+  public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(30);
+
+  /**
+   * From the most specific level whose MeshPolicy in effect says what happens to established
+   * connections a change no longer admits: zero for Close (the default), else the drain period.
+   */
+  private static Duration drainOnPolicyChange(List<Winner> levels) {
+    return levels.stream().map(winner -> winner.policy().getSpec().establishedConnections)
+        .filter(Objects::nonNull).findFirst()
+        .map(established -> established.onPolicyChange != MeshPolicySpec.OnPolicyChange.Drain
+            ? Duration.ZERO
+            : drainPeriod(established.drainPeriod))
+        .orElse(Duration.ZERO);
+  }
+
+  /** The API validates it (1s to 1h); an object from before that validation gets the default. */
+  private static Duration drainPeriod(String text) {
+    if (text == null) {
+      return DEFAULT_DRAIN;
+    }
+    try {
+      Duration period = KubeDuration.parse(text);
+      return period.isNegative() || period.isZero() || period.compareTo(MAX_DRAIN) > 0
+          ? DEFAULT_DRAIN : period;
+    } catch (IllegalArgumentException e) {
+      return DEFAULT_DRAIN;
+    }
+  }
+
+  private static final Duration MAX_DRAIN = Duration.ofHours(1);
 
   /** For each level, the MeshPolicy in effect for {@code workload}, and the ones overridden. */
   public static MeshResolution resolveMesh(PolicySnapshot snapshot, Workload workload) {

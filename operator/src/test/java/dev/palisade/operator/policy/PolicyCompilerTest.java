@@ -14,12 +14,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.palisade.api.v1alpha1.AccessPolicy;
 import dev.palisade.api.v1alpha1.MeshPolicy;
+import dev.palisade.api.v1alpha1.MeshPolicySpec;
 import dev.palisade.api.v1alpha1.WorkloadSelector.Operator;
 import dev.palisade.common.policy.Authorization;
 import dev.palisade.common.policy.InboundPolicy;
 import dev.palisade.common.policy.MtlsMode;
 import dev.palisade.common.policy.PolicyAction;
 import dev.palisade.common.spiffe.SpiffeId;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -232,6 +234,37 @@ class PolicyCompilerTest {
                 MeshLevel.WORKLOAD),
             org.assertj.core.groups.Tuple.tuple("shop/wl-web-8080-strict",
                 "shop/wl-front-permissive", MeshLevel.WORKLOAD));
+  }
+
+  @Test
+  void drainOnPolicyChangeComesFromTheMostSpecificLevelThatSaysIt() {
+    MeshPolicy meshDrain = established(mesh(OPERATOR_NS, "mesh-drain", 1, null, STRICT),
+        MeshPolicySpec.OnPolicyChange.Drain, "5m");
+    MeshPolicy nsClose = established(mesh("shop", "ns-close", 2, null, STRICT),
+        MeshPolicySpec.OnPolicyChange.Close, null);
+    MeshPolicy webDrain = established(mesh("shop", "wl-web-drain", 3, labels("app", "web"),
+        STRICT), MeshPolicySpec.OnPolicyChange.Drain, null);
+
+    assertThat(drain(List.of(), "web")).isZero();
+    assertThat(drain(List.of(meshDrain), "web")).isEqualTo(Duration.ofMinutes(5));
+    assertThat(drain(List.of(meshDrain, nsClose), "web")).isZero();
+    assertThat(drain(List.of(meshDrain, nsClose), "other")).isEqualTo(Duration.ofMinutes(5));
+    assertThat(drain(List.of(meshDrain, nsClose, webDrain), "web"))
+        .isEqualTo(PolicyCompiler.DEFAULT_DRAIN);
+    assertThat(drain(List.of(meshDrain, nsClose, webDrain), "db")).isZero();
+  }
+
+  private static Duration drain(List<MeshPolicy> policies, String workload) {
+    return PolicyCompiler.inbound(snapshot(policies, List.of()), WORKLOADS.get(workload))
+        .drainOnPolicyChange();
+  }
+
+  private static MeshPolicy established(MeshPolicy policy, MeshPolicySpec.OnPolicyChange action,
+      String period) {
+    policy.getSpec().establishedConnections = new MeshPolicySpec.EstablishedConnections();
+    policy.getSpec().establishedConnections.onPolicyChange = action;
+    policy.getSpec().establishedConnections.drainPeriod = period;
+    return policy;
   }
 
   private static PolicySnapshot snapshot(List<MeshPolicy> mesh, List<AccessPolicy> access) {

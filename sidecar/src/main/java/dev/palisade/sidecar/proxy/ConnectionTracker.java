@@ -7,8 +7,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.ChannelGroupFuture;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -43,9 +46,7 @@ final class ConnectionTracker {
    */
   void established(Channel channel, Admitted admitted) {
     channel.attr(Admitted.KEY).set(admitted);
-    SidecarConfig now = config.get();
-    LiveEnforcement.recheck(admitted, now)
-        .ifPresent(verdict -> terminate(channel, admitted, verdict, now));
+    apply(channel, admitted, config.get());
   }
 
   void track(Channel channel, Direction direction) {
@@ -70,10 +71,38 @@ final class ConnectionTracker {
       if (admitted == null) {
         continue; // not admitted yet: the new configuration decides it anyway
       }
-      LiveEnforcement.recheck(admitted, config)
-          .ifPresent(verdict -> terminate(channel, admitted, verdict, config));
+      apply(channel, admitted, config);
     }
   }
+
+  /**
+   * Closes {@code channel} if {@code config} no longer admits it: at once, or, where the
+   * workload's MeshPolicy asks to drain, once the drain period is over and the configuration in
+   * force then still does not admit it.
+   */
+  private void apply(Channel channel, Admitted admitted, SidecarConfig config) {
+    LiveEnforcement.recheck(admitted, config).ifPresent(verdict -> {
+      Duration drain = admitted.direction() == Direction.INBOUND
+          ? config.inbound().drainOnPolicyChange() : Duration.ZERO;
+      if (drain.isZero()) {
+        terminate(channel, admitted, verdict, config);
+      } else if (channel.attr(DRAINING).setIfAbsent(Boolean.TRUE) == null) {
+        LOG.info("{} {} from {} no longer admitted ({}): {} under config {}; draining for {}",
+            admitted.direction().label(), channel.remoteAddress(), admitted.peerLabel(),
+            verdict.reason().label(), verdict.detail(), config.version(), drain);
+        channel.eventLoop().schedule(() -> {
+          channel.attr(DRAINING).set(null);
+          SidecarConfig now = this.config.get();
+          LiveEnforcement.recheck(admitted, now)
+              .ifPresent(still -> terminate(channel, admitted, still, now));
+        }, drain.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    });
+  }
+
+  /** Set while a drain is scheduled, so that later configurations do not schedule another. */
+  private static final AttributeKey<Boolean> DRAINING =
+      AttributeKey.valueOf("palisade.draining");
 
   private void terminate(Channel channel, Admitted admitted, LiveEnforcement.Verdict verdict,
       SidecarConfig config) {

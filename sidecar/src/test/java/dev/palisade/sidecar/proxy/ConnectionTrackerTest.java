@@ -13,9 +13,11 @@ import dev.palisade.sidecar.metrics.ProxyMetrics;
 import dev.palisade.sidecar.testing.AccessRules;
 import dev.palisade.sidecar.testing.Metrics;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +66,44 @@ class ConnectionTrackerTest {
     EmbeddedChannel channel = tracked();
     config.set(DENY);
     tracker.enforce(DENY);
+    assertThat(channel.isOpen()).isTrue();
+    assertThat(terminated()).isZero();
+  }
+
+  @Test
+  void aDrainingWorkloadsConnectionIsClosedOnlyAfterItsDrainPeriod() {
+    SidecarConfig denyAfterDrain = new SidecarConfig("v3",
+        DENY.inbound().withDrainOnPolicyChange(Duration.ofSeconds(30)),
+        OutboundPolicy.passthrough());
+    EmbeddedChannel channel = tracked();
+    tracker.established(channel, frontendOn8080());
+
+    config.set(denyAfterDrain);
+    tracker.enforce(denyAfterDrain);
+    channel.runPendingTasks();
+    assertThat(channel.isOpen()).as("draining").isTrue();
+
+    channel.advanceTimeBy(30, TimeUnit.SECONDS);
+    channel.runScheduledPendingTasks();
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(terminated()).isEqualTo(1);
+  }
+
+  @Test
+  void aConnectionAdmittedAgainWhileDrainingStaysOpen() {
+    SidecarConfig denyAfterDrain = new SidecarConfig("v3",
+        DENY.inbound().withDrainOnPolicyChange(Duration.ofSeconds(30)),
+        OutboundPolicy.passthrough());
+    EmbeddedChannel channel = tracked();
+    tracker.established(channel, frontendOn8080());
+    config.set(denyAfterDrain);
+    tracker.enforce(denyAfterDrain);
+
+    config.set(ALLOW); // the DENY was lifted within the drain period
+    tracker.enforce(ALLOW);
+    channel.advanceTimeBy(30, TimeUnit.SECONDS);
+    channel.runScheduledPendingTasks();
+
     assertThat(channel.isOpen()).isTrue();
     assertThat(terminated()).isZero();
   }

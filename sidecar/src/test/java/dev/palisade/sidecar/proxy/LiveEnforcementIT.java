@@ -85,6 +85,24 @@ class LiveEnforcementIT {
     }
   }
 
+  @Test
+  void aWorkloadThatDrainsKeepsItsConnectionForTheDrainPeriodThenLosesIt() throws Exception {
+    try (Mesh mesh = Mesh.start(CA, echo.port(), InboundPolicy.strictDefault());
+        Socket held = mesh.connect()) {
+      roundTrip(held, "before");
+
+      mesh.b.runtime().updateConfig(config("deny-after-drain", new InboundPolicy(MtlsMode.STRICT,
+          Map.of(), List.of(rule("shop/deny-frontend", PolicyAction.DENY, FRONTEND)))
+          .withDrainOnPolicyChange(Duration.ofSeconds(1)), "v2"));
+
+      roundTrip(held, "still draining");
+      assertThat(terminated(mesh, "policy_denied")).isZero();
+      await("cut after the drain").atMost(Duration.ofSeconds(5))
+          .until(() -> Clients.closedWithoutData(held));
+      assertThat(terminated(mesh, "policy_denied")).isEqualTo(1);
+    }
+  }
+
   private static void roundTrip(Socket socket, String text) throws IOException {
     Clients.write(socket, text);
     assertThat(Clients.readExactly(socket, text.length())).isEqualTo(text);

@@ -1,6 +1,7 @@
 package dev.palisade.common.policy;
 
 import dev.palisade.common.spiffe.SpiffeId;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,11 +16,30 @@ import java.util.Optional;
  * not denied is accepted. AUDIT rules never change the outcome; their matches are reported.
  */
 public record InboundPolicy(MtlsMode defaultMode, Map<Integer, MtlsMode> portModes,
-    List<AccessRule> rules) {
+    List<AccessRule> rules, Duration drainOnPolicyChange) {
 
+  /**
+   * @param drainOnPolicyChange how long an established connection a new configuration no longer
+   *     admits may run on before it is closed; zero: closed at once
+   */
   public InboundPolicy {
     portModes = Map.copyOf(portModes);
     rules = List.copyOf(rules);
+    drainOnPolicyChange = drainOnPolicyChange == null ? Duration.ZERO : drainOnPolicyChange;
+    if (drainOnPolicyChange.isNegative()) {
+      throw new IllegalArgumentException("drainOnPolicyChange: must not be negative");
+    }
+  }
+
+  /** Established connections a change no longer admits are closed at once. */
+  public InboundPolicy(MtlsMode defaultMode, Map<Integer, MtlsMode> portModes,
+      List<AccessRule> rules) {
+    this(defaultMode, portModes, rules, Duration.ZERO);
+  }
+
+  /** This policy with {@code drain} for connections a change no longer admits. */
+  public InboundPolicy withDrainOnPolicyChange(Duration drain) {
+    return new InboundPolicy(defaultMode, portModes, rules, drain);
   }
 
   /** Nothing configured: STRICT mTLS, every authenticated peer accepted. */

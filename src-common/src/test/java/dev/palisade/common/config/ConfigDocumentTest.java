@@ -3,6 +3,7 @@ package dev.palisade.common.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.palisade.common.json.JsonDocuments;
 import dev.palisade.common.policy.AccessRule;
 import dev.palisade.common.policy.IdentityPattern;
 import dev.palisade.common.policy.InboundPolicy;
@@ -59,6 +60,22 @@ class ConfigDocumentTest {
     assertThat(policy.modeFor(1)).isEqualTo(MtlsMode.PERMISSIVE);
     assertThat(policy.authorize(Optional.empty(), 8080).allowed()).isTrue();
     assertThat(policy.authorize(Optional.empty(), 8081).allowed()).isFalse();
+  }
+
+  @Test
+  void aDrainPeriodTravelsAndIsAbsentWhenZeroSoOlderDocumentsReadTheSame() {
+    JsonDocuments json = JsonDocuments.strict();
+    InboundPolicy draining = INBOUND.withDrainOnPolicyChange(java.time.Duration.ofSeconds(45));
+    String wire = json.write(InboundDocument.of(draining));
+    assertThat(wire).contains("\"drainSeconds\":45");
+    assertThat(json.read(wire, InboundDocument.class).toPolicy()).isEqualTo(draining);
+
+    String closing = json.write(InboundDocument.of(INBOUND));
+    assertThat(closing).doesNotContain("drainSeconds");
+    assertThat(json.read(closing, InboundDocument.class).toPolicy().drainOnPolicyChange())
+        .isZero();
+    assertThatThrownBy(() -> new InboundDocument(MtlsMode.STRICT, null, null, 7200))
+        .hasMessage("drainSeconds: must be from 0 to 3600");
   }
 
   @Test
