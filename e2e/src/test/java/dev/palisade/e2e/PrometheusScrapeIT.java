@@ -226,8 +226,13 @@ class PrometheusScrapeIT {
           }
           assertThat(pending).contains("PalisadeHandshakeFailuresHigh " + NS + " inbound pending");
         });
-    assertThat(prometheus.query("sum(" + recordOf("palisade-mesh-overview", "Refusals by reason")
-        + ")").path(0).path("value").path(1).asDouble()).isPositive();
+    // The panel's 1-minute rate, recorded each second, shows them too.
+    await("refusals on the panel").atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+          sendGarbage(proxy.runtime().inboundAddress());
+          assertThat(prometheus.query("sum(" + recordOf("palisade-mesh-overview",
+              "Refusals by reason") + ")").path(0).path("value").path(1).asDouble()).isPositive();
+        });
 
     // Traffic of every kind the dashboards show, until every panel's query returns a number
     // (not only series at zero or NaN: a rate, ratio or quantile needs events in its window).

@@ -86,6 +86,13 @@ class LauncherIT {
               return false; // not listening yet
             }
           });
+      // The admin endpoints on the packaged classpath (no BouncyCastle there): /identity too.
+      HttpResponse<String> identity = http.send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + admin + "/identity")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(identity.statusCode()).as(identity.body()).isEqualTo(200);
+      assertThat(identity.body()).contains("spiffe://cluster.local/ns/shop/sa/cart")
+          .contains("-----BEGIN CERTIFICATE-----");
       process.destroy(); // SIGTERM
       assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     } finally {

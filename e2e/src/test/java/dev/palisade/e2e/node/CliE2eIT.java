@@ -26,6 +26,9 @@ import org.junit.jupiter.api.Test;
  */
 class CliE2eIT {
 
+  /** The API server's pod proxy under a loaded test machine: more than the default 5 s. */
+  private static final String PROXY_TIMEOUT = "--proxy-timeout=30s";
+
   private static final String NS = "e2e-cli";
   private static MeshFixture mesh;
 
@@ -44,7 +47,7 @@ class CliE2eIT {
 
   @Test
   void kubectlPalisadeCheckPassesOnTheInstalledChart() throws Exception {
-    Run run = kubectlPalisade("check", "-o", "json");
+    Run run = kubectlPalisade("check", "-o", "json", PROXY_TIMEOUT);
     assertThat(run.status()).as(run.toString()).isZero();
     for (JsonNode check : run.json().path("checks")) {
       assertThat(check.path("status").asText()).as(check.toString()).isIn("ok", "skip");
@@ -56,7 +59,8 @@ class CliE2eIT {
   @Test
   void identityShowsWhatTheServersProxyServes() throws Exception {
     Pod server = mesh.pod(NS, "server");
-    Run run = palisade("identity", NS + "/" + server.getMetadata().getName(), "-o", "json");
+    Run run = palisade("identity", NS + "/" + server.getMetadata().getName(), "-o", "json",
+        PROXY_TIMEOUT);
     assertThat(run.status()).as(run.toString()).isZero();
     assertThat(run.json().path("spiffeId").asText())
         .isEqualTo("spiffe://cluster.local/ns/" + NS + "/sa/server");
@@ -76,7 +80,7 @@ class CliE2eIT {
 
   @Test
   void proxyStatusListsTheThreeMeshedPodsReadyCurrentAndInSync() throws Exception {
-    Run run = palisade("proxy-status", "-n", NS, "-o", "json");
+    Run run = palisade("proxy-status", "-n", NS, "-o", "json", PROXY_TIMEOUT);
     assertThat(run.status()).as(run.toString()).isZero();
     JsonNode proxies = run.json().path("proxies");
     assertThat(proxies).hasSize(3);

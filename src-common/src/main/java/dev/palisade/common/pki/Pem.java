@@ -2,42 +2,55 @@ package dev.palisade.common.pki;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.security.PrivateKey;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
-import org.bouncycastle.util.io.pem.PemObject;
 
 /** PEM in and out: certificates, PKCS#8 private keys, PKCS#10 requests. */
 public final class Pem {
   private Pem() {}
 
   public static String certificates(Collection<X509Certificate> certificates) {
-    return write(certificates.toArray());
+    StringBuilder pem = new StringBuilder();
+    certificates.forEach(certificate -> pem.append(certificate(certificate)));
+    return pem.toString();
   }
 
+  /** With the JDK alone: the proxy, which has no BouncyCastle, writes certificates too. */
   public static String certificate(X509Certificate certificate) {
-    return write(certificate);
+    try {
+      return block("CERTIFICATE", certificate.getEncoded());
+    } catch (CertificateEncodingException e) {
+      throw new IllegalStateException("cannot encode " + certificate.getSubjectX500Principal(), e);
+    }
   }
 
   /** PKCS#8 ("BEGIN PRIVATE KEY"), the form Secrets' tls.key carries. */
   public static String privateKey(PrivateKey key) {
-    return write(new PemObject("PRIVATE KEY", key.getEncoded()));
+    return block("PRIVATE KEY", key.getEncoded());
   }
 
   public static String csr(PKCS10CertificationRequest csr) {
     try {
-      return write(new PemObject("CERTIFICATE REQUEST", csr.getEncoded()));
+      return block("CERTIFICATE REQUEST", csr.getEncoded());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** One PEM block: base64 in lines of 64, as OpenSSL and BouncyCastle write it. */
+  private static String block(String type, byte[] der) {
+    return "-----BEGIN " + type + "-----\n"
+        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+        + "\n-----END " + type + "-----\n";
   }
 
   /** Every certificate in {@code pem}, in order; throws if there is none or one is malformed. */
@@ -64,21 +77,5 @@ public final class Pem {
    */
   public static PrivateKey parsePrivateKey(String pem) {
     return PrivateKeys.parse(pem);
-  }
-
-  private static String write(Object... objects) {
-    StringWriter out = new StringWriter();
-    try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-      for (Object object : objects) {
-        writer.writeObject(object);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toString();
-  }
-
-  private static String write(PemObject object) {
-    return write((Object) object);
   }
 }
