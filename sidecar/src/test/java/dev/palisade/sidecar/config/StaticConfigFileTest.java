@@ -63,7 +63,7 @@ class StaticConfigFileTest {
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', textBlock = """
-      {"inbound": {"defaultmode": "STRICT"}}                     | inbound.defaultmode: unknown field (expected one of defaultMode, portModes, rules)
+      {"inbound": {"defaultmode": "STRICT"}}                     | inbound.defaultmode: unknown field (expected one of defaultMode, drainSeconds, portModes, rules)
       {"spiffeId": "spiffe://td/ns/a/sa/b"}                      | spiffeId: unknown field (expected one of inbound, outbound, version)
       {"inbound": {"defaultMode": "LOOSE"}}                      | inbound.defaultMode: 'LOOSE' is not one of [STRICT, PERMISSIVE, DISABLE]
       {"inbound": {"portModes": {"http": "STRICT"}}}             | inbound.portModes: 'http' is not a whole number
