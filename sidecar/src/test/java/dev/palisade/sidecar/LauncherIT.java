@@ -8,8 +8,6 @@ import dev.palisade.testing.CommandLine.Result;
 import dev.palisade.sidecar.testing.ProxyDistribution;
 import dev.palisade.testing.TestCa;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -61,31 +59,36 @@ class LauncherIT {
   @Test
   void aSigtermAsSoonAsItIsReadyIsDrained(@TempDir Path dir) throws Exception {
     TestCa.PemFiles pem = CA.write(CA.leaf(CA.identity("shop", "cart")), dir, "tls");
-    int admin;
-    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      admin = free.getLocalPort();
-    }
     Path log = dir.resolve("proxy.log");
     ProcessBuilder builder = new ProcessBuilder(proxy.command("proxy",
         "--trust-domain=cluster.local", "--cert=" + pem.chain(), "--key=" + pem.key(),
         "--ca-bundle=" + pem.bundle(), "--inbound-target-port=1", "--outbound-target=127.0.0.1:1",
-        "--listen-address=127.0.0.1", "--admin-address=127.0.0.1", "--ephemeral-ports",
-        "--admin-port=" + admin))
+        "--listen-address=127.0.0.1", "--admin-address=127.0.0.1", "--ephemeral-ports"))
         .redirectErrorStream(true).redirectOutput(log.toFile());
     // as injected: the pod's grace period bounds the drain (3 s less the margin)
     builder.environment().put("PALISADE_TERMINATION_GRACE_PERIOD_SECONDS", "3");
     Process process = builder.start();
     try (HttpClient http = HttpClient.newHttpClient()) {
+      // Its admin port, as it logs it once bound (an ephemeral one: a port picked here and
+      // closed could be taken by another process before the proxy binds it).
+      int admin = awaitLogged(process, log);
       HttpRequest ready = HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + admin + "/healthz/ready")).build();
-      await("ready").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(2))
-          .until(() -> {
-            try {
-              return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (IOException e) {
-              return false; // not listening yet
-            }
-          });
+      try {
+        await("ready").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(2))
+            .failFast("the proxy exited", () -> !process.isAlive())
+            .until(() -> {
+              try {
+                return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode()
+                    == 200;
+              } catch (IOException e) {
+                return false; // not listening yet
+              }
+            });
+      } catch (org.awaitility.core.ConditionTimeoutException
+          | org.awaitility.core.TerminalFailureException e) {
+        throw new AssertionError(e.getMessage() + "; the proxy's log:\n" + readQuietly(log), e);
+      }
       // The admin endpoints on the packaged classpath (no BouncyCastle there): /identity too.
       HttpResponse<String> identity = http.send(HttpRequest.newBuilder(
               URI.create("http://127.0.0.1:" + admin + "/identity")).build(),
@@ -126,5 +129,31 @@ class LauncherIT {
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.stderr()).contains("init", "proxy", "selfcheck");
+  }
+
+  private static final java.util.regex.Pattern ADMIN =
+      java.util.regex.Pattern.compile("admin /127\\.0\\.0\\.1:(\\d+)");
+
+  private static int awaitLogged(Process process, Path log) {
+    try {
+      return await("the admin port in the log").atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(5))
+          .failFast("the proxy exited", () -> !process.isAlive())
+          .until(() -> {
+            java.util.regex.Matcher m = ADMIN.matcher(readQuietly(log));
+            return m.find() ? Integer.parseInt(m.group(1)) : 0;
+          }, port -> port > 0);
+    } catch (org.awaitility.core.ConditionTimeoutException
+        | org.awaitility.core.TerminalFailureException e) {
+      throw new AssertionError(e.getMessage() + "; the proxy's log:\n" + readQuietly(log), e);
+    }
+  }
+
+  private static String readQuietly(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      return "(unreadable: " + e + ")";
+    }
   }
 }
