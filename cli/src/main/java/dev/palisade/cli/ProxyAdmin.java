@@ -2,6 +2,7 @@ package dev.palisade.cli;
 
 import dev.palisade.common.json.JsonDocuments;
 import dev.palisade.common.sidecar.ProxyIdentity;
+import dev.palisade.common.sidecar.SidecarContract;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
@@ -18,7 +19,7 @@ import java.util.regex.Pattern;
  */
 final class ProxyAdmin {
 
-  static final int ADMIN_PORT = 15020;
+  static final int ADMIN_PORT = SidecarContract.ADMIN_PORT;
   static final String EXPIRY_METRIC = "palisade_certificate_expiry_timestamp_seconds";
 
   private static final Pattern EXPIRY = Pattern.compile(
@@ -95,15 +96,13 @@ final class ProxyAdmin {
     Matcher m = HANDSHAKES_BY_GROUP.matcher(metrics);
     long classical = 0;
     while (m.find()) {
-      if (!POST_QUANTUM_GROUP.equals(m.group(1))) {
+      if (!SidecarContract.POST_QUANTUM_GROUP.equals(m.group(1))) {
         classical += (long) Double.parseDouble(m.group(2));
       }
     }
     return classical;
   }
 
-  /** The group proxies prefer ({@code KeyExchangeGroups.POST_QUANTUM} in the sidecar). */
-  static final String POST_QUANTUM_GROUP = "X25519MLKEM768";
 
   /** The served certificate's notAfter from a {@code /metrics} scrape; empty before the first. */
   static Optional<Instant> certificateExpiry(String metrics) {

@@ -88,7 +88,7 @@ final class ProxyChecks {
     if (!classical.isEmpty()) {
       results.add(fail("proxy-crypto", classical.size() + " of " + checked
           + " proxies completed handshakes with a classical key exchange group instead of "
-          + ProxyAdmin.POST_QUANTUM_GROUP + " (count since the proxy started): "
+          + SidecarContract.POST_QUANTUM_GROUP + " (count since the proxy started): "
           + String.join(", ", classical.subList(0, Math.min(10, classical.size())))
           + (classical.size() > 10 ? ", ..." : ""),
           "a peer without ML-KEM completed mTLS with them: a proxy image older than the"
@@ -96,7 +96,7 @@ final class ProxyChecks {
               + " with its own TLS library. docs/sidecar.md, \"Key exchange\""));
     } else if (checked > 0) {
       results.add(ok("proxy-crypto", "all " + checked + " reachable proxies negotiated only "
-          + ProxyAdmin.POST_QUANTUM_GROUP));
+          + SidecarContract.POST_QUANTUM_GROUP));
     }
     if (!unreachable.isEmpty()) {
       results.add(skip("proxy-certificates", unreachable.size() + " proxies not reachable through"

@@ -47,7 +47,7 @@ class LiveEnforcementBenchmark {
           mesh.demoApp(mesh.namespace, "client", "get", mesh.serverUrl()).succeeded());
       try (HeldStream stream = HeldStream.open(mesh, "client", Duration.ofSeconds(120))) {
         long start = System.nanoTime();
-        mesh.apply(deny());
+        mesh.denyTheClient("bench-deny");
         long applied = System.nanoTime();
         await("the stream is cut").atMost(Duration.ofSeconds(30))
             .pollInterval(Duration.ofMillis(10)).until(() -> !stream.isAlive());
@@ -58,19 +58,6 @@ class LiveEnforcementBenchmark {
     }
     write(trials, cutMillis, applyMillis);
     assertThat(cutMillis).hasSize(trials);
-  }
-
-  private static String deny() {
-    return """
-        apiVersion: palisade.dev/v1alpha1
-        kind: AccessPolicy
-        metadata: {name: bench-deny, namespace: %1$s}
-        spec:
-          selector: {matchLabels: {app: server}}
-          action: DENY
-          rules:
-            - identities: [spiffe://cluster.local/ns/%1$s/sa/client]
-        """.formatted(mesh.namespace);
   }
 
   private static void write(int trials, List<Double> cut, List<Double> apply) throws IOException {

@@ -37,16 +37,7 @@ class LiveEnforcementE2eIT {
   void aDenyAppliedUnderALiveStreamCutsItWithinTwoSeconds() throws Exception {
     Pod server = mesh.pod(mesh.namespace, "server");
     try (HeldStream stream = HeldStream.open(mesh, "client", Duration.ofSeconds(120))) {
-      mesh.apply("""
-          apiVersion: palisade.dev/v1alpha1
-          kind: AccessPolicy
-          metadata: {name: cut-the-client, namespace: %1$s}
-          spec:
-            selector: {matchLabels: {app: server}}
-            action: DENY
-            rules:
-              - identities: [spiffe://cluster.local/ns/%1$s/sa/client]
-          """.formatted(mesh.namespace));
+      mesh.denyTheClient("cut-the-client");
       long applied = System.nanoTime();
 
       await("the stream is cut").atMost(Duration.ofSeconds(2))

@@ -81,6 +81,20 @@ final class MeshFixture implements AutoCloseable {
     return Node.kubectl(command.toArray(String[]::new));
   }
 
+  /** Applies AccessPolicy {@code name}: DENY for the client, on the server. */
+  void denyTheClient(String name) {
+    apply("""
+        apiVersion: palisade.dev/v1alpha1
+        kind: AccessPolicy
+        metadata: {name: %2$s, namespace: %1$s}
+        spec:
+          selector: {matchLabels: {app: server}}
+          action: DENY
+          rules:
+            - identities: [spiffe://cluster.local/ns/%1$s/sa/client]
+        """.formatted(namespace, name));
+  }
+
   String serverUrl() {
     return "http://server." + namespace + ":8080/";
   }

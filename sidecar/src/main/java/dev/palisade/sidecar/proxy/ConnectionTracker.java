@@ -40,13 +40,17 @@ final class ConnectionTracker {
   }
 
   /**
-   * {@code channel} was admitted on {@code admitted}. Checked once more against the
-   * configuration in force now: one that arrived while it was being admitted (under the
-   * previous one) may have missed it in {@link #enforce}, which only sees admitted connections.
+   * {@code channel} was admitted on {@code admitted}, under {@code admittedUnder}. If another
+   * configuration is in force by now, it is checked against that one too: it arrived while the
+   * connection was being admitted, and {@link #enforce}, which only sees admitted connections,
+   * may have missed it.
    */
-  void established(Channel channel, Admitted admitted) {
+  void established(Channel channel, Admitted admitted, SidecarConfig admittedUnder) {
     channel.attr(Admitted.KEY).set(admitted);
-    apply(channel, admitted, config.get());
+    SidecarConfig now = config.get();
+    if (now != admittedUnder) {
+      apply(channel, admitted, now);
+    }
   }
 
   void track(Channel channel, Direction direction) {

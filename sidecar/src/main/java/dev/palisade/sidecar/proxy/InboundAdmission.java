@@ -3,6 +3,7 @@ package dev.palisade.sidecar.proxy;
 import dev.palisade.common.policy.Authorization;
 import dev.palisade.common.policy.InboundPolicy;
 import dev.palisade.common.policy.MtlsMode;
+import dev.palisade.common.policy.SidecarConfig;
 import dev.palisade.common.spiffe.SpiffeId;
 import dev.palisade.sidecar.metrics.Direction;
 import dev.palisade.sidecar.metrics.PlaintextReason;
@@ -44,7 +45,7 @@ final class InboundAdmission extends ChannelInboundHandlerAdapter {
   /** Everything an inbound connection is decided by, fixed when it is accepted. */
   record Context(int port, MtlsMode mode, InboundPolicy policy, InetSocketAddress application,
       TlsMaterialHolder tls, ProxyMetrics metrics, Upstreams upstreams, InboundDelivery delivery,
-      Duration idleTimeout, ConnectionTracker tracker) {}
+      Duration idleTimeout, ConnectionTracker tracker, SidecarConfig config) {}
 
   private final Context context;
   private final AdmissionRecord record;
@@ -143,7 +144,7 @@ final class InboundAdmission extends ChannelInboundHandlerAdapter {
     AdmissionDeadline.admitted(ctx, context.idleTimeout());
     Channel downstream = ctx.channel();
     context.tracker().established(downstream, new Admitted(Direction.INBOUND, context.port(),
-        peer, record.peer()));
+        peer, record.peer()), context.config());
     InetSocketAddress application = context.application();
     ctx.pipeline().remove(this);
     context.upstreams().connect(downstream, application, context.delivery().source(application),

@@ -34,7 +34,7 @@ final class InboundInitializer extends ListenerInitializer {
         port, mode, policy, settings.inboundDelivery().application(destination), shared.tls(),
         shared.metrics(),
         shared.upstreams(), settings.inboundDelivery(), settings.idleTimeout(),
-        shared.tracker()), record));
+        shared.tracker(), config), record));
     return true;
   }
 }

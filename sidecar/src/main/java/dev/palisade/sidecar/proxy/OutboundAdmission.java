@@ -1,5 +1,6 @@
 package dev.palisade.sidecar.proxy;
 
+import dev.palisade.common.policy.SidecarConfig;
 import dev.palisade.common.spiffe.SpiffeId;
 import dev.palisade.sidecar.metrics.Direction;
 import dev.palisade.sidecar.metrics.PlaintextReason;
@@ -40,7 +41,7 @@ final class OutboundAdmission extends ChannelInboundHandlerAdapter {
   /** Everything an outbound connection is decided by, fixed when it is accepted. */
   record Context(InetSocketAddress destination, CompletableFuture<OutboundRoute> route,
       boolean requireMtls, TlsMaterialHolder tls, ProxyMetrics metrics, Upstreams upstreams,
-      Duration idleTimeout, ConnectionTracker tracker) {}
+      Duration idleTimeout, ConnectionTracker tracker, SidecarConfig config) {}
 
   private final Context context;
   private final AdmissionRecord record;
@@ -168,7 +169,8 @@ final class OutboundAdmission extends ChannelInboundHandlerAdapter {
     AdmissionDeadline.admitted(ctx, context.idleTimeout());
     Channel downstream = ctx.channel();
     context.tracker().established(downstream, new Admitted(Direction.OUTBOUND,
-        context.destination().getPort(), Optional.ofNullable(verifiedPeer), record.peer()));
+        context.destination().getPort(), Optional.ofNullable(verifiedPeer), record.peer()),
+        context.config());
     ctx.pipeline().remove(this);
     Relay.join(downstream, upstream);
   }

@@ -49,7 +49,7 @@ final class OutboundInitializer extends ListenerInitializer {
     channel.pipeline().addLast(OutboundAdmission.NAME, new OutboundAdmission(
         new OutboundAdmission.Context(destination, route(policy, destination),
             policy.requireMtls(), shared.tls(), shared.metrics(), shared.upstreams(),
-            shared.settings().idleTimeout(), shared.tracker()), record));
+            shared.settings().idleTimeout(), shared.tracker(), config), record));
     return true;
   }
 

@@ -1,5 +1,6 @@
 package dev.palisade.sidecar.tls;
 
+import dev.palisade.common.sidecar.SidecarContract;
 import io.netty.handler.ssl.OpenSslSession;
 import io.netty.handler.ssl.SslHandler;
 import java.util.List;
@@ -15,7 +16,7 @@ public final class KeyExchangeGroups {
   private KeyExchangeGroups() {}
 
   /** Hybrid ML-KEM-768 with X25519 (draft-ietf-tls-ecdhe-mlkem), BoringSSL's name. */
-  public static final String POST_QUANTUM = "X25519MLKEM768";
+  public static final String POST_QUANTUM = SidecarContract.POST_QUANTUM_GROUP;
   /** Offered, most preferred first; BoringSSL's names. */
   public static final List<String> PREFERRED = List.of(POST_QUANTUM, "X25519", "P-256");
   /** The label of any other group (none is offered, so none should appear). */

@@ -32,6 +32,10 @@ class ConnectionTrackerTest {
       MtlsMode.STRICT, Map.of(), List.of(AccessRules.rule("shop/no-frontend",
           PolicyAction.DENY, FRONTEND.toString()))), OutboundPolicy.passthrough());
 
+  private static final SidecarConfig DENY_AFTER_DRAIN = new SidecarConfig("v3",
+      DENY.inbound().withDrainOnPolicyChange(Duration.ofSeconds(30)),
+      OutboundPolicy.passthrough());
+
   private final ProxyMetrics metrics = new ProxyMetrics();
   private final AtomicReference<SidecarConfig> config = new AtomicReference<>(ALLOW);
   private final ConnectionTracker tracker = new ConnectionTracker(metrics, config::get);
@@ -39,7 +43,7 @@ class ConnectionTrackerTest {
   @Test
   void aConfigurationThatNoLongerAdmitsAConnectionClosesIt() {
     EmbeddedChannel channel = tracked();
-    tracker.established(channel, frontendOn8080());
+    tracker.established(channel, frontendOn8080(), ALLOW);
     assertThat(channel.isOpen()).isTrue();
 
     config.set(DENY);
@@ -55,7 +59,7 @@ class ConnectionTrackerTest {
     config.set(DENY);
     tracker.enforce(DENY); // before the connection was established: it did not see it
 
-    tracker.established(channel, frontendOn8080());
+    tracker.established(channel, frontendOn8080(), ALLOW);
 
     assertThat(channel.isOpen()).isFalse();
     assertThat(terminated()).isEqualTo(1);
@@ -72,14 +76,11 @@ class ConnectionTrackerTest {
 
   @Test
   void aDrainingWorkloadsConnectionIsClosedOnlyAfterItsDrainPeriod() {
-    SidecarConfig denyAfterDrain = new SidecarConfig("v3",
-        DENY.inbound().withDrainOnPolicyChange(Duration.ofSeconds(30)),
-        OutboundPolicy.passthrough());
     EmbeddedChannel channel = tracked();
-    tracker.established(channel, frontendOn8080());
+    tracker.established(channel, frontendOn8080(), ALLOW);
 
-    config.set(denyAfterDrain);
-    tracker.enforce(denyAfterDrain);
+    config.set(DENY_AFTER_DRAIN);
+    tracker.enforce(DENY_AFTER_DRAIN);
     channel.runPendingTasks();
     assertThat(channel.isOpen()).as("draining").isTrue();
 
@@ -91,13 +92,10 @@ class ConnectionTrackerTest {
 
   @Test
   void aConnectionAdmittedAgainWhileDrainingStaysOpen() {
-    SidecarConfig denyAfterDrain = new SidecarConfig("v3",
-        DENY.inbound().withDrainOnPolicyChange(Duration.ofSeconds(30)),
-        OutboundPolicy.passthrough());
     EmbeddedChannel channel = tracked();
-    tracker.established(channel, frontendOn8080());
-    config.set(denyAfterDrain);
-    tracker.enforce(denyAfterDrain);
+    tracker.established(channel, frontendOn8080(), ALLOW);
+    config.set(DENY_AFTER_DRAIN);
+    tracker.enforce(DENY_AFTER_DRAIN);
 
     config.set(ALLOW); // the DENY was lifted within the drain period
     tracker.enforce(ALLOW);

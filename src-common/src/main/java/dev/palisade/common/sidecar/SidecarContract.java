@@ -21,6 +21,11 @@ public final class SidecarContract {
   public static final int OUTBOUND_PORT = 15001;
   public static final int INBOUND_PORT = 15006;
   public static final int ADMIN_PORT = 15020;
+  /**
+   * The key exchange group proxies prefer (hybrid ML-KEM-768 with X25519, BoringSSL's name): the
+   * {@code group} label value of a post-quantum handshake, which {@code palisade check} looks for.
+   */
+  public static final String POST_QUANTUM_GROUP = "X25519MLKEM768";
   /** The proxy's uid: iptables exempts its own connections by socket owner. */
   public static final int PROXY_UID = 1337;
 
