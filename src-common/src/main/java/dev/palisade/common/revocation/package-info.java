@@ -1,0 +1,2 @@
+/** Revoked certificates and suspended identities: the incident responder's two tools. */
+package dev.palisade.common.revocation;
