@@ -272,6 +272,16 @@ def identity_and_ca():
             [q(f'sum by (kind) (rate(palisade_ca_certificates_issued_total{{result!="success"}}{RATE})) / '
                f"sum by (kind) (rate(palisade_ca_certificates_issued_total{RATE}))", "{{kind}}")],
             "percentunit")
+    p.row("Revocation")
+    p.panel("stat", "Revocations in force",
+            "Revoked certificate serials and suspended identities every proxy is sent "
+            "(CertificateRevocation, IdentitySuspension; docs/incident-response.md).",
+            [q("max by (kind) (palisade_config_revocations)", "{{kind}}")], "none")
+    p.panel("timeseries", "Handshakes refused as revoked or suspended",
+            "Peers refused because their certificate is revoked or their identity suspended: "
+            "someone is still using what was taken away.",
+            [q(f'sum by (reason) (rate(palisade_tls_handshakes_total{{result="failure",'
+               f'reason=~"revoked|identity_suspended"}}{RATE}))', "{{reason}}")], "reqps")
     p.row("Workload certificates")
     p.panel("timeseries", "Renewals",
             "Workload certificates installed by the proxies (success) and renewals that failed.",

@@ -27,7 +27,8 @@ final class CrdChecks {
 
   static final List<String> CRD_FILES = List.of(
       "accesspolicies.palisade.dev-v1.yml", "meshpolicies.palisade.dev-v1.yml",
-      "trustdomains.palisade.dev-v1.yml", "workloadcertificates.palisade.dev-v1.yml");
+      "trustdomains.palisade.dev-v1.yml", "workloadcertificates.palisade.dev-v1.yml",
+      "certificaterevocations.palisade.dev-v1.yml", "identitysuspensions.palisade.dev-v1.yml");
   private static final YAMLMapper YAML = new YAMLMapper();
 
   /** Each CRD of the chart is installed with the chart's versions and schemas. */

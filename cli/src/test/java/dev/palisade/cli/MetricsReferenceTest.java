@@ -44,7 +44,8 @@ class MetricsReferenceTest {
   private static final String JVM_SECTION = "## The operator's JVM";
   /** The controllers PalisadeOperator registers, by their configured names. */
   private static final List<String> CONTROLLERS = List.of("trustdomain", "trustbundle",
-      "workloadcertificate", "webhook-ca-bundle", "meshpolicy", "accesspolicy");
+      "workloadcertificate", "webhook-ca-bundle", "meshpolicy", "accesspolicy",
+      "certificaterevocation", "identitysuspension");
 
   /** A documented (or exported) family: type and, per label, its values. */
   record Family(String type, Map<String, Set<String>> labels) {}

@@ -71,21 +71,23 @@ public final class OperatorServers implements AutoCloseable {
     JvmMetrics.bindTo(registry);
     CaMetrics metrics = new CaMetrics(registry);
     watches.caSecrets().start();
+    watches.revocations().start();
     cas = watches.caSecrets().registry();
     CertificateAuthority ca = cas.authorityFor(config.trustDomain());
     serving = new ServingCertificate(ca, config.namespace(), config.serviceAccount(),
         config.dnsNames(), metrics, clock).start();
     workers = new BoundedWorkers("signing", SIGNING_THREADS, SIGNING_QUEUE);
     injection = PodInjectionWebhook.forCluster(client, config.injection(), registry, clock);
-    configService = ConfigService.start(client, watches.pods(), ca, config.namespace(), registry);
+    configService = ConfigService.start(client, watches.pods(), watches.revocations(), ca,
+        config.namespace(), registry);
     // One event loop per core: TLS handshakes are this listener's main work (a mass restart of
     // 10,000 sidecars kept one loop saturated for 50 s, 70% of it in the JDK's handshake
     // crypto: docs/benchmarks.md, "Scale"), and every handler on it is thread-safe.
     https = configService.routes(HttpServer.https("https", serving)
         .eventLoopThreads(Runtime.getRuntime().availableProcessors())
         .route("POST", CertificatesEndpoint.PATH,
-            new SigningGuard(CertificatesEndpoint.forCluster(client, ca, workers, metrics),
-                metrics, clock)))
+            new SigningGuard(CertificatesEndpoint.forCluster(client, ca,
+                watches.revocations()::suspendedBy, workers, metrics), metrics, clock)))
         .bind(new InetSocketAddress(config.httpsPort()));
     // The webhook on a listener, event loop and worker pool of its own: a flood of forged
     // AdmissionReviews (anyone in the cluster can reach it) cannot take signing's or config's.

@@ -2,6 +2,8 @@ package dev.palisade.operator;
 
 import dev.palisade.operator.ca.CertificateLimits;
 import dev.palisade.operator.metrics.ReconcileMetrics;
+import dev.palisade.operator.revocation.CertificateRevocationReconciler;
+import dev.palisade.operator.revocation.IdentitySuspensionReconciler;
 import dev.palisade.operator.reconciler.policy.AccessPolicyReconciler;
 import dev.palisade.operator.reconciler.policy.MeshPolicyReconciler;
 import dev.palisade.operator.reconciler.trustbundle.TrustBundleReconciler;
@@ -119,6 +121,8 @@ public final class PalisadeOperator implements AutoCloseable {
         webhookCaBundle.configuration(operator.getConfigurationService()));
     operator.register(new MeshPolicyReconciler(settings.namespace(), watches.pods(), clock));
     operator.register(new AccessPolicyReconciler(watches.pods(), clock));
+    operator.register(new CertificateRevocationReconciler(watches.caSecrets(), clock));
+    operator.register(new IdentitySuspensionReconciler(watches.caSecrets(), clock));
   }
 
   public void start() {

@@ -85,6 +85,12 @@ public final class InProcessCa implements CertificateAuthority {
   }
 
   @Override
+  public Instant issuerNotAfter() throws CaUnavailableException {
+    requireAvailable();
+    return issuer.certificate().getNotAfter().toInstant();
+  }
+
+  @Override
   public List<X509Certificate> trustBundle() throws CaUnavailableException {
     requireAvailable();
     return List.of(root);

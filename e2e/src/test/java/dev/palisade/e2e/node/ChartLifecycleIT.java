@@ -91,7 +91,8 @@ class ChartLifecycleIT {
     });
     assertThat(Node.kubectl("get", "crd", "trustdomains.palisade.dev",
         "workloadcertificates.palisade.dev", "meshpolicies.palisade.dev",
-        "accesspolicies.palisade.dev", "-o", "name").orThrow().lines()).hasSize(4);
+        "accesspolicies.palisade.dev", "certificaterevocations.palisade.dev",
+        "identitysuspensions.palisade.dev", "-o", "name").orThrow().lines()).hasSize(6);
   }
 
   private static Deployment operatorDeployment() {

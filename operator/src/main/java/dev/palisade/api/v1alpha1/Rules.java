@@ -61,4 +61,11 @@ final class Rules {
   /** A SPIFFE ID, optionally ending in a '*' wildcard after its last '/', or '*' alone. */
   static final String SPIFFE_ID_PATTERN =
       "^(\\\\*|spiffe://" + TRUST_DOMAIN + "(/" + SPIFFE_SEGMENT + ")*(/\\\\*)?)$";
+
+  /** Hex with optional ':' separators, as openssl prints serials; SerialNumbers parses it. */
+  static final String SERIAL_NUMBER = "^[0-9a-fA-F]+(:[0-9a-fA-F]+)*$";
+
+  /** RFC 3339 as Kubernetes writes it; CEL's timestamp() rejects anything else. */
+  static final String TIMESTAMP = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}"
+      + "(\\\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$";
 }

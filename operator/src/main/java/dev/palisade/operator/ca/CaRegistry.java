@@ -138,6 +138,11 @@ public final class CaRegistry {
     }
 
     @Override
+    public java.time.Instant issuerNotAfter() throws CaUnavailableException {
+      return usable(trustDomain).issuer().certificate().getNotAfter().toInstant();
+    }
+
+    @Override
     public List<X509Certificate> trustBundle() throws CaUnavailableException {
       return usable(trustDomain).roots();
     }

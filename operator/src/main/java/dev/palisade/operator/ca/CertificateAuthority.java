@@ -25,6 +25,12 @@ public interface CertificateAuthority {
   SignedCertificate signServer(PublicKey key, WorkloadIdentity identity, List<String> dnsNames)
       throws CaUnavailableException;
 
+  /**
+   * When the current issuer expires: no certificate it signs outlives it, so nothing signed
+   * before now can be valid after it.
+   */
+  java.time.Instant issuerNotAfter() throws CaUnavailableException;
+
   /** The roots peers must trust now (more than one while a root rotation is in progress). */
   List<java.security.cert.X509Certificate> trustBundle() throws CaUnavailableException;
 }

@@ -14,7 +14,9 @@ import java.util.function.Supplier;
  *   <li>{@code palisade_config_requests_total{endpoint,result}}: every answer, {@code endpoint}
  *       {@code config} or {@code destinations}, {@code result} from {@link ConfigOutcome};
  *   <li>{@code palisade_config_long_polls}: long-polls waiting for a change now;
- *   <li>{@code palisade_config_workloads}: workloads with a computed configuration.
+ *   <li>{@code palisade_config_workloads}: workloads with a computed configuration;
+ *   <li>{@code palisade_config_revocations{kind}}: revocations in force in every configuration,
+ *       {@code kind} {@code certificate} (revoked serials) or {@code identity} (suspensions).
  * </ul>
  */
 public final class ConfigMetrics {
@@ -50,6 +52,17 @@ public final class ConfigMetrics {
         .register(registry);
     Gauge.builder("palisade.config.workloads", workloads)
         .description("Workloads with a computed configuration on this replica")
+        .register(registry);
+  }
+
+  void revocationGauges(Supplier<Number> certificates, Supplier<Number> identities) {
+    Gauge.builder("palisade.config.revocations", certificates)
+        .description("Revocations in force in every configuration served")
+        .tag("kind", "certificate")
+        .register(registry);
+    Gauge.builder("palisade.config.revocations", identities)
+        .description("Revocations in force in every configuration served")
+        .tag("kind", "identity")
         .register(registry);
   }
 }

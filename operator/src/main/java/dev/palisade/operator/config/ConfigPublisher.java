@@ -1,6 +1,7 @@
 package dev.palisade.operator.config;
 
 import dev.palisade.common.policy.InboundPolicy;
+import dev.palisade.common.revocation.Revocations;
 import dev.palisade.operator.policy.PolicyCompiler;
 import dev.palisade.operator.policy.PolicySnapshot;
 import dev.palisade.operator.policy.Workload;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * arrive as events (a namespace's policies, one pod, the trust bundle), coalesced by
  * {@link PendingChanges}; one thread recomputes what they affect: a namespace's policies that
  * namespace's kept workloads, mesh-wide policies and the bundle every kept workload, a pod only
- * itself. A version is a hash of the document, so a policy edit that changes nothing for a pod
+ * itself, revocations every kept workload. A version is a hash of the document, so a policy edit that changes nothing for a pod
  * wakes no long-poll of that pod, and every replica gives the same content the same version.
  */
 public final class ConfigPublisher implements ClusterView.Listener, AutoCloseable {
@@ -43,6 +44,7 @@ public final class ConfigPublisher implements ClusterView.Listener, AutoCloseabl
   private final ClusterView view;
   private final ConfigRenderer renderer;
   private final Supplier<Optional<String>> trustBundle;
+  private final Supplier<Revocations> revocationsInForce;
   private final Duration pollTimeout;
   private final LongPollRegistry<PublishedConfig> polls;
   private final PendingChanges pending = new PendingChanges();
@@ -53,28 +55,34 @@ public final class ConfigPublisher implements ClusterView.Listener, AutoCloseabl
       Thread.ofPlatform().name("palisade-config-timeouts").daemon(true).factory());
   private volatile PolicySnapshot snapshot;
   private volatile String bundle;
+  private volatile Revocations revocations;
 
   /**
    * @param trustBundle the PEM roots now, empty while the CA is unavailable; polled every few
    *     seconds, and every configuration is recomputed when it changes
+   * @param revocationsInForce what is revoked and suspended now; re-read on
+   *     {@link #revocationsChanged()} and every few seconds (revocations expire)
    * @param pollTimeout how long a long-poll waits for a change
    * @param maxWaiters long-polls held at once on this replica; more are refused (429)
    */
   ConfigPublisher(ClusterView view, String trustDomain, Supplier<Optional<String>> trustBundle,
-      Duration pollTimeout, int maxWaiters) {
+      Supplier<Revocations> revocationsInForce, Duration pollTimeout, int maxWaiters) {
     this.view = view;
     this.renderer = new ConfigRenderer(trustDomain, pollTimeout);
     this.trustBundle = trustBundle;
+    this.revocationsInForce = revocationsInForce;
     this.pollTimeout = pollTimeout;
     Duration threePolls = pollTimeout.multipliedBy(3);
     this.polls = new LongPollRegistry<>(System::nanoTime, pollTimeout,
         threePolls.compareTo(IDLE_MINIMUM) > 0 ? threePolls : IDLE_MINIMUM, maxWaiters);
     this.snapshot = view.policies();
     this.bundle = trustBundle.get().orElse(null);
+    this.revocations = revocationsInForce.get();
     long sweep = Math.max(10, Math.min(TIMEOUT_SWEEP.toMillis(), pollTimeout.toMillis() / 10));
     timeouts.scheduleWithFixedDelay(polls::expireDue, sweep, sweep, TimeUnit.MILLISECONDS);
     worker.scheduleWithFixedDelay(() -> {
       refreshBundle();
+      refreshRevocations();
       polls.forgetIdle(published::remove);
     }, 5, 5, TimeUnit.SECONDS);
   }
@@ -97,7 +105,7 @@ public final class ConfigPublisher implements ClusterView.Listener, AutoCloseabl
     if (roots == null) {
       return Optional.empty();
     }
-    PublishedConfig computed = renderer.render(workload, snapshot, roots, null);
+    PublishedConfig computed = renderer.render(workload, snapshot, roots, revocations, null);
     PublishedConfig raced = published.putIfAbsent(workload.key(), computed);
     return Optional.of(raced != null ? raced : computed);
   }
@@ -113,7 +121,7 @@ public final class ConfigPublisher implements ClusterView.Listener, AutoCloseabl
     }
     String roots = bundle;
     return roots == null ? Optional.empty()
-        : Optional.of(renderer.render(workload, snapshot, roots, null).version());
+        : Optional.of(renderer.render(workload, snapshot, roots, revocations, null).version());
   }
 
   /** The inbound policy of {@code workload} (for destination lookups), without the CA. */
@@ -144,6 +152,16 @@ public final class ConfigPublisher implements ClusterView.Listener, AutoCloseabl
 
   int workloads() {
     return published.size();
+  }
+
+  /** What every configuration carries now. */
+  Revocations revocations() {
+    return revocations;
+  }
+
+  /** A revocation or suspension was created, changed or deleted: every workload, at once. */
+  void revocationsChanged() {
+    worker.execute(this::refreshRevocations);
   }
 
   @Override
@@ -179,6 +197,7 @@ public final class ConfigPublisher implements ClusterView.Listener, AutoCloseabl
       PolicySnapshot policies = view.policies();
       snapshot = policies;
       String roots = bundle;
+      Revocations revoked = revocations;
       int changed = 0;
       // Only workloads whose sidecar asked this replica: the others are another replica's work.
       for (String key : List.copyOf(published.keySet())) {
@@ -191,7 +210,7 @@ public final class ConfigPublisher implements ClusterView.Listener, AutoCloseabl
         if (workload.isEmpty() || !workload.get().injected()) {
           forget(key);
         } else {
-          changed += republish(workload.get(), policies, roots);
+          changed += republish(workload.get(), policies, roots, revoked);
         }
       }
       log.debug("recomputed configurations ({}): {} changed in {} ms", batch.describe(), changed,
@@ -203,13 +222,14 @@ public final class ConfigPublisher implements ClusterView.Listener, AutoCloseabl
   }
 
   /** Recomputes one workload; publishes and wakes its long-polls if it changed. 1 if it did. */
-  private int republish(Workload workload, PolicySnapshot policies, String roots) {
+  private int republish(Workload workload, PolicySnapshot policies, String roots,
+      Revocations revoked) {
     if (roots == null) {
       return 0; // no CA yet: requests answer ca_unavailable; the bundle refresh comes back
     }
     String key = workload.key();
     PublishedConfig previous = published.get(key);
-    PublishedConfig next = renderer.render(workload, policies, roots, previous);
+    PublishedConfig next = renderer.render(workload, policies, roots, revoked, previous);
     if (previous != null && previous.version().equals(next.version())) {
       return 0;
     }
@@ -231,6 +251,23 @@ public final class ConfigPublisher implements ClusterView.Listener, AutoCloseabl
       bundle = now;
       log.info("trust bundle {}; recomputing every configuration",
           now == null ? "unavailable" : "changed");
+      policiesChanged(null);
+    }
+  }
+
+  /** Runs on the worker: recomputes every configuration if what is in force changed. */
+  private void refreshRevocations() {
+    Revocations now;
+    try {
+      now = revocationsInForce.get();
+    } catch (RuntimeException e) {
+      log.warn("cannot read the revocations: {}", e.getMessage());
+      return;
+    }
+    if (!now.equals(revocations)) {
+      revocations = now;
+      log.info("{} certificates revoked and {} identities suspended now; recomputing every"
+          + " configuration", now.serials().size(), now.identities().size());
       policiesChanged(null);
     }
   }

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.palisade.common.config.ConfigDocument;
 import dev.palisade.common.config.InboundDocument;
 import dev.palisade.common.config.OutboundDocument;
+import dev.palisade.common.config.RevocationsDocument;
 import dev.palisade.common.policy.InboundPolicy;
 import dev.palisade.common.policy.OutboundPolicy;
+import dev.palisade.common.revocation.Revocations;
 import dev.palisade.operator.http.Json;
 import dev.palisade.operator.policy.PolicyCompiler;
 import dev.palisade.operator.policy.PolicySnapshot;
@@ -45,21 +47,23 @@ final class ConfigRenderer {
    * @param previous the workload's last rendering, or null
    */
   PublishedConfig render(Workload workload, PolicySnapshot policies, String roots,
-      PublishedConfig previous) {
+      Revocations revocations, PublishedConfig previous) {
     InboundPolicy inbound = PolicyCompiler.inbound(policies, workload);
     String spiffeId = workload.identity(trustDomain).toString();
     if (previous != null && previous.inbound().equals(inbound)
         && Objects.equals(previous.bundle(), roots)
-        && previous.spiffeId().equals(spiffeId)) {
+        && previous.spiffeId().equals(spiffeId)
+        && previous.revocations().equals(revocations)) {
       return previous;
     }
     ConfigDocument document = new ConfigDocument("", spiffeId, InboundDocument.of(inbound),
         OutboundDocument.of(OutboundPolicy.passthrough(), DestinationsEndpoint.PATH), roots,
-        pollTimeoutSeconds);
+        pollTimeoutSeconds, RevocationsDocument.of(revocations));
     try {
       String version = version(CANONICAL.writeValueAsBytes(document));
       return new PublishedConfig(version,
-          CANONICAL.writeValueAsBytes(document.withVersion(version)), inbound, roots, spiffeId);
+          CANONICAL.writeValueAsBytes(document.withVersion(version)), inbound, roots, spiffeId,
+          revocations);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialize a configuration", e);
     }

@@ -8,10 +8,12 @@ import dev.palisade.operator.http.Request;
 import dev.palisade.operator.http.RequestHandler;
 import dev.palisade.operator.http.Response;
 import dev.palisade.operator.policy.Workload;
+import dev.palisade.operator.revocation.RevocationIndex;
 import dev.palisade.operator.watch.PodIndex;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
@@ -28,6 +30,8 @@ public final class ConfigService implements AutoCloseable {
   public static final String CONFIG_VERSION_PATH = "/v1/config-version";
 
   private final PodIndex ownPods;
+  private final RevocationIndex ownRevocations;
+  private final Runnable unsubscribeRevocations;
   private final ClusterCache cluster;
   private final ConfigPublisher publisher;
   private final ConfigEndpoint config;
@@ -35,46 +39,53 @@ public final class ConfigService implements AutoCloseable {
 
   /**
    * Starts the informers (returning once they have listed) with the default timeouts, on the
-   * operator's shared {@code pods}.
+   * operator's shared {@code pods} and {@code revocations}.
    */
   public static ConfigService start(KubernetesClient client, PodIndex pods,
-      CertificateAuthority ca, String operatorNamespace, MeterRegistry registry) {
-    return new ConfigService(client, pods, false, ca, operatorNamespace, registry, POLL_TIMEOUT,
-        LongPollLimits.forThisJvm());
+      RevocationIndex revocations, CertificateAuthority ca, String operatorNamespace,
+      MeterRegistry registry) {
+    return new ConfigService(client, pods, revocations, false, ca, operatorNamespace, registry,
+        POLL_TIMEOUT, LongPollLimits.forThisJvm());
   }
 
-  /** With default timeouts and a pod informer of its own. */
+  /** With default timeouts and pod and revocation informers of its own. */
   public static ConfigService start(KubernetesClient client, CertificateAuthority ca,
       String operatorNamespace, MeterRegistry registry) {
     return new ConfigService(client, ca, operatorNamespace, registry, POLL_TIMEOUT,
         LongPollLimits.forThisJvm());
   }
 
-  /** With a pod informer of its own (closed with it). */
+  /** With pod and revocation informers of its own (closed with it). */
   public ConfigService(KubernetesClient client, CertificateAuthority ca, String operatorNamespace,
       MeterRegistry registry, Duration pollTimeout, int maxLongPolls) {
     this(client, ca, operatorNamespace, registry, pollTimeout, LongPollLimits.of(maxLongPolls));
   }
 
-  /** With a pod informer of its own (closed with it). */
+  /** With pod and revocation informers of its own (closed with it). */
   public ConfigService(KubernetesClient client, CertificateAuthority ca, String operatorNamespace,
       MeterRegistry registry, Duration pollTimeout, LongPollLimits limits) {
-    this(client, new PodIndex(client), true, ca, operatorNamespace, registry, pollTimeout,
-        limits);
+    this(client, new PodIndex(client), new RevocationIndex(client), true, ca, operatorNamespace,
+        registry, pollTimeout, limits);
   }
 
-  private ConfigService(KubernetesClient client, PodIndex pods, boolean ownsPods,
-      CertificateAuthority ca, String operatorNamespace, MeterRegistry registry,
-      Duration pollTimeout, LongPollLimits limits) {
-    this.ownPods = ownsPods ? pods : null;
+  private ConfigService(KubernetesClient client, PodIndex pods, RevocationIndex revocations,
+      boolean ownsInformers, CertificateAuthority ca, String operatorNamespace,
+      MeterRegistry registry, Duration pollTimeout, LongPollLimits limits) {
+    this.ownPods = ownsInformers ? pods : null;
+    this.ownRevocations = ownsInformers ? revocations : null;
+    revocations.start();
     ConfigMetrics metrics = new ConfigMetrics(registry);
     Forwarding listener = new Forwarding();
     this.cluster = new ClusterCache(client, pods, operatorNamespace, listener);
-    this.publisher = new ConfigPublisher(cluster, ca.trustDomain(), () -> bundle(ca), pollTimeout,
-        limits.total());
+    this.publisher = new ConfigPublisher(cluster, ca.trustDomain(), () -> bundle(ca),
+        () -> revocations.inForce(ca.trustDomain(), Instant.now(), issuerNotAfter(ca)),
+        pollTimeout, limits.total());
     listener.target = publisher;
+    this.unsubscribeRevocations = revocations.subscribe(publisher::revocationsChanged);
     publisher.policiesChanged(null); // everything the initial listing saw
     metrics.gauges(publisher::waiting, publisher::workloads);
+    metrics.revocationGauges(() -> publisher.revocations().serials().size(),
+        () -> publisher.revocations().identities().size());
     this.config = new ConfigEndpoint(cluster, publisher, ca.trustDomain(), metrics,
         limits);
     this.destinations = new DestinationsEndpoint(cluster,
@@ -121,6 +132,14 @@ public final class ConfigService implements AutoCloseable {
     return cluster.synced();
   }
 
+  private static Optional<Instant> issuerNotAfter(CertificateAuthority ca) {
+    try {
+      return Optional.of(ca.issuerNotAfter());
+    } catch (CaUnavailableException e) {
+      return Optional.empty();
+    }
+  }
+
   private static Optional<String> bundle(CertificateAuthority ca) {
     try {
       return Optional.of(Pem.certificates(ca.trustBundle()));
@@ -131,10 +150,14 @@ public final class ConfigService implements AutoCloseable {
 
   @Override
   public void close() {
+    unsubscribeRevocations.run();
     cluster.close();
     publisher.close();
     if (ownPods != null) {
       ownPods.close();
+    }
+    if (ownRevocations != null) {
+      ownRevocations.close();
     }
   }
 

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Checks, cheapest and least trusting first: a bearer token is present (on the event loop);
  * admission (429 when too much is in flight); then on a worker: TokenReview, the bound pod, the
- * body and its CSR, and signing. Every request ends in exactly one {@link SigningOutcome}, which
+ * identity not suspended, the body and its CSR, and signing. Every request ends in exactly one {@link SigningOutcome}, which
  * is counted, answered and logged with the caller's identity at most: never a token, key or CSR.
  */
 public final class CertificatesEndpoint implements RequestHandler {
@@ -43,14 +43,17 @@ public final class CertificatesEndpoint implements RequestHandler {
   private final CertificateAuthority ca;
   private final CallerAuthenticator authenticator;
   private final PodBindingCheck pods;
+  private final SuspendedIdentities suspended;
   private final BoundedWorkers workers;
   private final CaMetrics metrics;
 
   public CertificatesEndpoint(CertificateAuthority ca, CallerAuthenticator authenticator,
-      PodBindingCheck pods, BoundedWorkers workers, CaMetrics metrics) {
+      PodBindingCheck pods, SuspendedIdentities suspended, BoundedWorkers workers,
+      CaMetrics metrics) {
     this.ca = ca;
     this.authenticator = authenticator;
     this.pods = pods;
+    this.suspended = suspended;
     this.workers = workers;
     this.metrics = metrics;
     metrics.declareResults(CaMetrics.Kind.WORKLOAD,
@@ -59,9 +62,9 @@ public final class CertificatesEndpoint implements RequestHandler {
 
   /** The endpoint as deployed: tokens reviewed and pods read through {@code client}. */
   public static CertificatesEndpoint forCluster(KubernetesClient client, CertificateAuthority ca,
-      BoundedWorkers workers, CaMetrics metrics) {
+      SuspendedIdentities suspended, BoundedWorkers workers, CaMetrics metrics) {
     return new CertificatesEndpoint(ca, new TokenReviewAuthenticator(client),
-        new PodBindingCheck(client), workers, metrics);
+        new PodBindingCheck(client), suspended, workers, metrics);
   }
 
   @Override
@@ -96,6 +99,12 @@ public final class CertificatesEndpoint implements RequestHandler {
       pods.verify(caller);
       PublicKey key = publicKeyOf(request.body());
       WorkloadIdentity identity = caller.identity(ca.trustDomain());
+      Optional<String> suspension = suspended.suspendedBy(identity.toSpiffeId());
+      if (suspension.isPresent()) {
+        throw new SigningRejection(SigningOutcome.IDENTITY_SUSPENDED, identity
+            + " is suspended by IdentitySuspension " + suspension.get() + "; a mesh"
+            + " administrator lifts it by deleting that object");
+      }
       SignedCertificate signed = ca.signWorkload(key, identity);
       metrics.issued(CaMetrics.Kind.WORKLOAD, SigningOutcome.SUCCESS.label());
       log.debug("signed {} for {}", identity, caller);

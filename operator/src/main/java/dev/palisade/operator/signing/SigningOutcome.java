@@ -22,6 +22,8 @@ public enum SigningOutcome {
   POD_UID_MISMATCH(403, "pod_uid_mismatch"),
   POD_TERMINATING(403, "pod_terminating"),
   SERVICE_ACCOUNT_MISMATCH(403, "service_account_mismatch"),
+  // 403: the identity is suspended by an IdentitySuspension (docs/incident-response.md).
+  IDENTITY_SUSPENDED(403, "identity_suspended"),
 
   // 400: the body, then the CSR (labels of CsrRejectedException.Reason).
   MALFORMED_REQUEST(400, "malformed_request"),

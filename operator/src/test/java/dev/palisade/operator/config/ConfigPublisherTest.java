@@ -17,6 +17,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
+import dev.palisade.common.revocation.Revocations;
+import java.math.BigInteger;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +33,8 @@ class ConfigPublisherTest {
       .add(FakeCluster.pod("shop", "db-0", "db", true, "10.0.0.2", labels("db"), Map.of()))
       .add(FakeCluster.pod("blog", "app-0", "app", true, "10.0.1.1", labels("blog"), Map.of()));
   private final AtomicReference<String> bundle = new AtomicReference<>("ROOTS-1");
+  private final AtomicReference<Revocations> revocations =
+      new AtomicReference<>(Revocations.NONE);
   private ConfigPublisher publisher = publisher(Duration.ofSeconds(30), 100);
 
   @AfterEach
@@ -50,6 +55,26 @@ class ConfigPublisherTest {
     assertThat(current("shop", "db-0").version()).as("its selector does not select db")
         .isEqualTo(db);
     assertThat(current("blog", "app-0").version()).isEqualTo(blog);
+  }
+
+  @Test
+  void aRevocationWakesTheLongPollsOfEveryNamespaceWithIt() throws Exception {
+    String web = current("shop", "web-0").version();
+    String blog = current("blog", "app-0").version();
+    CompletableFuture<Optional<PublishedConfig>> webWaiter =
+        publisher.awaitChange("shop/web-0", web).orElseThrow();
+    CompletableFuture<Optional<PublishedConfig>> blogWaiter =
+        publisher.awaitChange("blog/app-0", blog).orElseThrow();
+    Revocations revoked = new Revocations(Set.of(BigInteger.valueOf(4242)), Set.of());
+
+    revocations.set(revoked);
+    publisher.revocationsChanged();
+
+    assertThat(webWaiter.get(10, java.util.concurrent.TimeUnit.SECONDS).orElseThrow()
+        .revocations()).isEqualTo(revoked);
+    assertThat(blogWaiter.get(10, java.util.concurrent.TimeUnit.SECONDS).orElseThrow()
+        .revocations()).isEqualTo(revoked);
+    assertThat(publisher.revocations()).isEqualTo(revoked);
   }
 
   @Test
@@ -137,7 +162,7 @@ class ConfigPublisherTest {
 
   private ConfigPublisher publisher(Duration timeout, int maxWaiters) {
     return new ConfigPublisher(cluster, "cluster.local", () -> Optional.ofNullable(bundle.get()),
-        timeout, maxWaiters);
+        revocations::get, timeout, maxWaiters);
   }
 
   private PublishedConfig current(String namespace, String name) {

@@ -21,8 +21,12 @@ import dev.palisade.operator.http.BoundedWorkers;
 import dev.palisade.operator.http.HttpServer;
 import dev.palisade.operator.http.Json;
 import dev.palisade.operator.metrics.CaMetrics;
+import dev.palisade.api.v1alpha1.CertificateRevocation;
+import dev.palisade.api.v1alpha1.CertificateRevocationSpec;
 import dev.palisade.operator.signing.CertificatesEndpoint;
+import java.math.BigInteger;
 import dev.palisade.operator.signing.ServingCertificate;
+import dev.palisade.operator.signing.SuspendedIdentities;
 import dev.palisade.testing.CommandLine;
 import dev.palisade.testing.ControlPlane;
 import dev.palisade.testing.InProcessCa;
@@ -115,7 +119,8 @@ class ConfigServiceIT {
         POLL_TIMEOUT, new LongPollLimits(1000, PER_IDENTITY, 1000));
     https = configService.routes(HttpServer.https("config-it", serving).eventLoopThreads(2)
             .route("POST", CertificatesEndpoint.PATH,
-                CertificatesEndpoint.forCluster(operator, ca, signingWorkers, caMetrics)))
+                CertificatesEndpoint.forCluster(operator, ca, SuspendedIdentities.NONE,
+                    signingWorkers, caMetrics)))
         .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     await("config service synced").atMost(Duration.ofSeconds(60)).until(configService::isReady);
     webClient = client(ca, workloadIdentity("web"));
@@ -180,6 +185,44 @@ class ConfigServiceIT {
 
     // db's configuration did not change: the same version is still current.
     assertThat(config(dbClient, "db-0", null).inbound().rules()).isEmpty();
+  }
+
+  @Test
+  void aRevocationReachesAHeldLongPollWithinTwoSecondsAndItsDeletionLiftsIt() throws Exception {
+    ConfigDocument before = config(webClient, "web-0", null);
+    assertThat(before.revocations()).isNull();
+    double heldBefore = heldLongPolls();
+    CompletableFuture<Long> answeredAt = new CompletableFuture<>();
+    CompletableFuture<HttpResponse<String>> held = webClient.sendAsync(
+        get("/v1/config?pod=web-0&version=" + before.version()),
+        HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) ->
+            answeredAt.complete(System.nanoTime()));
+    await("the long-poll is held").atMost(Duration.ofSeconds(10))
+        .until(() -> heldLongPolls() > heldBefore);
+    CertificateRevocation revocation = new CertificateRevocation();
+    revocation.getMetadata().setName("config-it-leaked");
+    revocation.setSpec(new CertificateRevocationSpec());
+    revocation.getSpec().trustDomain = TRUST_DOMAIN;
+    revocation.getSpec().serialNumber = "00:4F:2A";
+
+    long written = System.nanoTime();
+    admin.resource(revocation).create();
+    try {
+      HttpResponse<String> response = held.get(30, TimeUnit.SECONDS);
+      Duration latency = Duration.ofNanos(answeredAt.get() - written);
+
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      ConfigDocument after = Json.MAPPER.readValue(response.body(), ConfigDocument.class);
+      assertThat(after.revocations().serials()).containsExactly("4f2a");
+      assertThat(after.toSidecarConfig().revocations().revokes(new BigInteger("4f2a", 16)))
+          .isTrue();
+      assertThat(latency).as("from the API write to the long-poll's answer").isLessThan(SLO);
+      System.out.printf("revocation to long-poll answer: %d ms%n", latency.toMillis());
+    } finally {
+      admin.resource(revocation).delete();
+    }
+    await("lifted").atMost(Duration.ofSeconds(10))
+        .until(() -> config(webClient, "web-0", null).revocations() == null);
   }
 
   /** Before, one identity could hold every long-poll of the replica (up to the global cap). */

@@ -8,6 +8,7 @@ import dev.palisade.operator.limits.SourceRateLimiter;
 import dev.palisade.testing.ControlPlane;
 import dev.palisade.testing.InProcessCa;
 import dev.palisade.testing.OperatorServiceAccount;
+import dev.palisade.testing.PalisadeApi;
 import dev.palisade.testing.TrustingRoot;
 import dev.palisade.testing.Workloads;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -50,6 +51,7 @@ class CsrSigningFloodIT {
   static void start() throws Exception {
     ControlPlane controlPlane = ControlPlane.get();
     admin = controlPlane.adminClient();
+    PalisadeApi.install(admin); // the CA reads IdentitySuspensions
     operator = OperatorServiceAccount.client(controlPlane);
     Workloads workloads = new Workloads(controlPlane, admin, "csr-flood-it");
     workloads.serviceAccount("cart");

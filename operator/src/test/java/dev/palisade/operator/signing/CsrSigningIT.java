@@ -1,6 +1,7 @@
 package dev.palisade.operator.signing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.palisade.common.pki.Csrs;
@@ -10,10 +11,14 @@ import dev.palisade.common.pki.Pem;
 import dev.palisade.operator.http.HttpServer;
 import dev.palisade.operator.http.Json;
 import dev.palisade.operator.metrics.CaMetrics;
+import dev.palisade.api.v1alpha1.IdentitySuspension;
+import dev.palisade.api.v1alpha1.IdentitySuspensionSpec;
+import dev.palisade.common.spiffe.SpiffeId;
 import dev.palisade.testing.CommandLine;
 import dev.palisade.testing.ControlPlane;
 import dev.palisade.testing.InProcessCa;
 import dev.palisade.testing.OperatorServiceAccount;
+import dev.palisade.testing.PalisadeApi;
 import dev.palisade.testing.PrometheusText;
 import dev.palisade.testing.RepoFiles;
 import dev.palisade.testing.TrustingRoot;
@@ -64,6 +69,7 @@ class CsrSigningIT {
   static void start() {
     ControlPlane controlPlane = ControlPlane.get();
     admin = controlPlane.adminClient();
+    PalisadeApi.install(admin); // the CA reads IdentitySuspensions
     operator = OperatorServiceAccount.client(controlPlane);
     workloads = new Workloads(controlPlane, admin, NAMESPACE);
     workloads.serviceAccount("cart");
@@ -115,6 +121,31 @@ class CsrSigningIT {
     assertVerifiesWithOpenssl(chain, bundle, dir);
     assertThat(stack.scrape().value("palisade_ca_signing_duration_seconds_count"))
         .isEqualTo(signingsBefore + 1);
+  }
+
+  @Test
+  void refusesASuspendedIdentityUntilTheSuspensionIsDeleted() {
+    IdentitySuspension suspension = new IdentitySuspension();
+    suspension.getMetadata().setName("cart-suspended");
+    suspension.setSpec(new IdentitySuspensionSpec());
+    suspension.getSpec().spiffeId = "spiffe://" + TRUST_DOMAIN + "/ns/" + NAMESPACE + "/sa/cart";
+    admin.resource(suspension).create();
+    try {
+      await("the CA has seen the suspension").atMost(Duration.ofSeconds(10))
+          .until(() -> stack.revocations.suspendedBy(SpiffeId.parse(suspension.getSpec().spiffeId))
+              .isPresent());
+
+      HttpResponse<String> response = countedAs("identity_suspended",
+          () -> stack.post(cartToken, SigningStack.body(csr())));
+
+      assertRefused(response, 403, "identity_suspended");
+      assertThat(message(response)).contains("cart-suspended").contains("deleting");
+      assertThat(response.headers().firstValue("Retry-After")).isEmpty();
+    } finally {
+      admin.resource(suspension).delete();
+    }
+    await("lifted").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(stack.post(cartToken, SigningStack.body(csr())).statusCode()).isEqualTo(200));
   }
 
   @Test
@@ -221,7 +252,8 @@ class CsrSigningIT {
     };
     try (HttpServer server = HttpServer.https("signing-misreporting", stack.serving)
         .route("POST", CertificatesEndpoint.PATH, new CertificatesEndpoint(stack.ca,
-            misreporting, new PodBindingCheck(operator), stack.workers, stack.metrics))
+            misreporting, new PodBindingCheck(operator), SuspendedIdentities.NONE, stack.workers,
+            stack.metrics))
         .bind(SigningStack.loopback())) {
 
       HttpResponse<String> response = countedAs("service_account_mismatch",

@@ -8,6 +8,7 @@ import dev.palisade.common.pki.KeyType;
 import dev.palisade.testing.ControlPlane;
 import dev.palisade.testing.InProcessCa;
 import dev.palisade.testing.OperatorServiceAccount;
+import dev.palisade.testing.PalisadeApi;
 import dev.palisade.testing.Workloads;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -39,6 +40,7 @@ class CsrSigningOverloadIT {
   static void start() {
     ControlPlane controlPlane = ControlPlane.get();
     admin = controlPlane.adminClient();
+    PalisadeApi.install(admin); // the CA reads IdentitySuspensions
     operator = OperatorServiceAccount.client(controlPlane);
     Workloads workloads = new Workloads(controlPlane, admin, "csr-overload-it");
     workloads.serviceAccount("cart");

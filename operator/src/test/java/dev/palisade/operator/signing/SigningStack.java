@@ -2,6 +2,7 @@ package dev.palisade.operator.signing;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.palisade.operator.revocation.RevocationIndex;
 import dev.palisade.operator.http.BoundedWorkers;
 import dev.palisade.operator.http.HttpServer;
 import dev.palisade.operator.limits.SourceRateLimiter;
@@ -46,6 +47,8 @@ final class SigningStack implements AutoCloseable {
   final HttpServer https;
   final HttpServer admin;
   final HttpClient client;
+  /** The real informers on IdentitySuspensions, as the operator runs them. */
+  final RevocationIndex revocations;
   /** TokenReviews sent to the API server so far. */
   final java.util.concurrent.atomic.AtomicInteger tokenReviews =
       new java.util.concurrent.atomic.AtomicInteger();
@@ -66,6 +69,8 @@ final class SigningStack implements AutoCloseable {
         List.of("localhost"), metrics, Clock.systemUTC()).start();
     await("serving certificate").atMost(Duration.ofSeconds(30)).until(serving::isReady);
     workers = new BoundedWorkers("signing", threads, queue);
+    revocations = new RevocationIndex(operator);
+    revocations.start();
     TokenReviewAuthenticator api = new TokenReviewAuthenticator(operator);
     CallerAuthenticator reviews = token -> {
       tokenReviews.incrementAndGet();
@@ -75,7 +80,7 @@ final class SigningStack implements AutoCloseable {
         .eventLoopThreads(2)
         .route("POST", CertificatesEndpoint.PATH,
             new SigningGuard(new CertificatesEndpoint(ca, reviews, new PodBindingCheck(operator),
-                workers, metrics), metrics, Clock.systemUTC(), sources))
+                revocations::suspendedBy, workers, metrics), metrics, Clock.systemUTC(), sources))
         .bind(loopback());
     ReadinessChecks readiness = new ReadinessChecks()
         .add("https-server", https::isServing)
@@ -156,5 +161,6 @@ final class SigningStack implements AutoCloseable {
     admin.close();
     workers.close();
     serving.close();
+    revocations.close();
   }
 }
