@@ -11,6 +11,8 @@ public final class ConfigMetricsAccess {
   private ConfigMetricsAccess() {}
 
   public static void register(MeterRegistry registry) {
-    new ConfigMetrics(registry).gauges(() -> 0, () -> 0);
+    ConfigMetrics metrics = new ConfigMetrics(registry);
+    metrics.gauges(() -> 0, () -> 0);
+    metrics.revocationGauges(() -> 0, () -> 0);
   }
 }
