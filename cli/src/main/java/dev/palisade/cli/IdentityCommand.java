@@ -1,7 +1,6 @@
 package dev.palisade.cli;
 
 import dev.palisade.common.sidecar.ProxyIdentity;
-import dev.palisade.operator.injection.InjectionContract;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
@@ -62,15 +61,8 @@ public final class IdentityCommand implements Callable<Integer> {
   public Integer call() {
     Identity identity;
     try (KubernetesClient client = kube.client()) {
-      Pod found = Installation.pod(client, pod, namespace != null ? namespace
+      Pod found = Installation.injectedPod(client, pod, namespace != null ? namespace
           : KubeOptions.contextNamespace(client));
-      var labels = found.getMetadata().getLabels();
-      if (labels == null || !InjectionContract.INJECTED.equals(
-          labels.get(InjectionContract.PROXY_LABEL))) {
-        throw new IllegalArgumentException("pod " + found.getMetadata().getNamespace() + "/"
-            + found.getMetadata().getName() + " has no Palisade proxy (label "
-            + InjectionContract.PROXY_LABEL + "=" + InjectionContract.INJECTED + ")");
-      }
       ProxyInspector inspector = new ProxyInspector(client,
           new Installation(client, palisade.name), Clock.systemUTC(),
           proxies.timeout());

@@ -1,5 +1,7 @@
 package dev.palisade.cli;
 
+import dev.palisade.operator.injection.InjectionContract;
+
 import dev.palisade.api.v1alpha1.TrustDomain;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -79,5 +81,18 @@ final class Installation {
       throw new IllegalArgumentException("pod " + namespace + "/" + name + " not found");
     }
     return pod;
+  }
+
+  /** {@link #pod}, which must carry the Palisade proxy. */
+  static Pod injectedPod(KubernetesClient client, String reference, String defaultNamespace) {
+    Pod found = pod(client, reference, defaultNamespace);
+    var labels = found.getMetadata().getLabels();
+    if (labels == null || !InjectionContract.INJECTED.equals(
+        labels.get(InjectionContract.PROXY_LABEL))) {
+      throw new IllegalArgumentException("pod " + found.getMetadata().getNamespace() + "/"
+          + found.getMetadata().getName() + " has no Palisade proxy (label "
+          + InjectionContract.PROXY_LABEL + "=" + InjectionContract.INJECTED + ")");
+    }
+    return found;
   }
 }

@@ -10,13 +10,15 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "palisade", mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Check, explain and inspect a Palisade installation.",
+    description = "Check, explain and inspect a Palisade installation; revoke and suspend.",
     subcommands = {
         CheckCommand.class,
         IdentityCommand.class,
         PolicyCommand.class,
         ProxyStatusCommand.class,
         InjectCommand.class,
+        RevokeCommand.class,
+        SuspendCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
