@@ -3,6 +3,9 @@ package dev.palisade.e2e.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.palisade.common.sidecar.ProxyIdentity;
+import dev.palisade.common.sidecar.SidecarContract;
 import dev.palisade.testing.CommandLine;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
@@ -118,13 +121,31 @@ final class MeshFixture implements AutoCloseable {
 
   /** The value of one series of the pod's proxy metrics (port 15020), 0 when absent. */
   double proxyMetric(Pod pod, String series) {
-    String url = "http://" + pod.getStatus().getPodIP() + ":15020/metrics";
+    return metric(pod, SidecarContract.ADMIN_PORT, series);
+  }
+
+  /** The value of one series of {@code pod}'s Prometheus metrics on {@code port}, 0 if absent. */
+  static double metric(Pod pod, int port, String series) {
+    return get(pod, port, "/metrics").lines().filter(line -> line.startsWith(series + " "))
+        .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1)))
+        .findFirst().orElse(0);
+  }
+
+  /** What the pod's proxy serves ({@code GET :15020/identity}). */
+  ProxyIdentity proxyIdentity(Pod pod) {
+    try {
+      return new ObjectMapper().readValue(get(pod, SidecarContract.ADMIN_PORT, "/identity"),
+          ProxyIdentity.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String get(Pod pod, int port, String path) {
+    String url = "http://" + pod.getStatus().getPodIP() + ":" + port + path;
     try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
-      String body = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+      return http.send(HttpRequest.newBuilder(URI.create(url)).build(),
           HttpResponse.BodyHandlers.ofString()).body();
-      return body.lines().filter(line -> line.startsWith(series + " "))
-          .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1)))
-          .findFirst().orElse(0);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
