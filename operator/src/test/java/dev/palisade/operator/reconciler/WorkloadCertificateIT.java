@@ -3,6 +3,10 @@ package dev.palisade.operator.reconciler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.palisade.api.v1alpha1.CertificateRevocation;
+import dev.palisade.api.v1alpha1.CertificateRevocationSpec;
+import dev.palisade.api.v1alpha1.IdentitySuspension;
+import dev.palisade.api.v1alpha1.IdentitySuspensionSpec;
 import dev.palisade.api.v1alpha1.TrustDomain;
 import dev.palisade.api.v1alpha1.TrustDomainSpec;
 import dev.palisade.api.v1alpha1.WorkloadCertificate;
@@ -207,6 +211,40 @@ class WorkloadCertificateIT {
       assertThat(c.getType()).isEqualTo("LifetimeShortened");
       assertThat(c.getStatus()).isEqualTo("False");
     });
+  }
+
+  @Test
+  void aRevokedCertificateIsReplacedAtOnceAndASuspendedIdentityGetsNothing() {
+    apply("revoked", "spiffe://wcert.it/ns/wcert-it/sa/leaky", "leaky-tls", null, null);
+    String leaked = awaitReady("revoked").getStatus().serial;
+    CertificateRevocation revocation = new CertificateRevocation();
+    revocation.getMetadata().setName("wcert-it-leaked");
+    revocation.setSpec(new CertificateRevocationSpec());
+    revocation.getSpec().trustDomain = "wcert.it";
+    revocation.getSpec().serialNumber = leaked;
+    admin.resource(revocation).create();
+    try {
+      await("replaced, long before its renewal time").atMost(Duration.ofSeconds(20))
+          .untilAsserted(() -> assertThat(leafSerial("leaky-tls")).isNotEqualTo(leaked));
+      assertThat(get("revoked").getStatus().serial).isEqualTo(leafSerial("leaky-tls"));
+    } finally {
+      admin.resource(revocation).delete();
+    }
+
+    IdentitySuspension suspension = new IdentitySuspension();
+    suspension.getMetadata().setName("wcert-it-suspended");
+    suspension.setSpec(new IdentitySuspensionSpec());
+    suspension.getSpec().spiffeId = "spiffe://wcert.it/ns/wcert-it/sa/suspect";
+    admin.resource(suspension).create();
+    try {
+      apply("suspended", suspension.getSpec().spiffeId, "suspect-tls", null, null);
+      awaitNotReady("suspended", "IdentitySuspended", "suspended by IdentitySuspension"
+          + " wcert-it-suspended");
+      assertThat(secret("suspect-tls")).as("nothing signed").isNull();
+    } finally {
+      admin.resource(suspension).delete();
+    }
+    awaitReady("suspended");
   }
 
   private static void awaitNotReady(String name, String reason, String message) {

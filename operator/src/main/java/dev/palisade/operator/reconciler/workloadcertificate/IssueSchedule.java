@@ -21,6 +21,11 @@ record IssueSchedule(boolean issueNow, Instant nextCheck) {
    *     issued at once: there is nothing to keep)
    * @param outdated whether the leaf no longer fits (identity, key type, root)
    */
+  /** Now, whatever the schedule: the certificate was revoked. */
+  static IssueSchedule now(Instant now) {
+    return new IssueSchedule(true, now);
+  }
+
   static IssueSchedule decide(X509Certificate leaf, boolean outdated, Duration renewBefore,
       CertificateLimits limits, Instant now) {
     if (leaf == null) {

@@ -1,5 +1,9 @@
 package dev.palisade.operator.reconciler.workloadcertificate;
 
+import dev.palisade.api.v1alpha1.CertificateRevocation;
+import dev.palisade.api.v1alpha1.IdentitySuspension;
+import dev.palisade.common.pki.SerialNumbers;
+import dev.palisade.operator.revocation.RevocationTerms;
 import dev.palisade.api.v1alpha1.TrustDomain;
 import dev.palisade.api.v1alpha1.WorkloadCertificate;
 import dev.palisade.api.v1alpha1.WorkloadCertificateStatus;
@@ -45,7 +49,8 @@ import java.util.stream.Collectors;
 /**
  * Keeps a WorkloadCertificate's Secret holding a valid certificate for its SPIFFE ID, like
  * cert-manager's Certificate: issues it, renews it at its renewal time or when the CA moved to a
- * new root, re-creates it if deleted, and updates {@code ca.crt} when the bundle changes. It
+ * new root, re-creates it if deleted, and updates {@code ca.crt} when the bundle changes; at
+ * once, with a new key, when its certificate is revoked; never for a suspended identity. It
  * decides what the Secret holds and signs; {@link CertificateSecretDependent} writes it, owned by
  * the WorkloadCertificate, so the Secret goes when the WorkloadCertificate does.
  */
@@ -60,6 +65,8 @@ public class WorkloadCertificateReconciler implements Reconciler<WorkloadCertifi
   static final String LIFETIME_SHORTENED = "LifetimeShortened";
   /** The informer on TrustDomains, for their maxLifetime. */
   private static final String TRUST_DOMAINS = "trust-domains";
+  private static final String REVOCATIONS = "certificate-revocations";
+  private static final String SUSPENSIONS = "identity-suspensions";
 
   private final CaSecretWatch caSecrets;
   private final Clock clock;
@@ -95,6 +102,14 @@ public class WorkloadCertificateReconciler implements Reconciler<WorkloadCertifi
     if (!identity.namespace().equals(namespace)) {
       return notReady(certificate, "IdentityOutsideNamespace", "spec.spiffeId names namespace "
           + identity.namespace() + "; a WorkloadCertificate may only name identities of " + namespace);
+    }
+    Optional<String> suspension = informer(context, IdentitySuspension.class, SUSPENSIONS).list()
+        .filter(s -> RevocationTerms.identity(s).filter(identity.toSpiffeId()::equals).isPresent())
+        .map(s -> s.getMetadata().getName()).sorted().findFirst();
+    if (suspension.isPresent()) {
+      return notReady(certificate, "IdentitySuspended", identity + " is suspended by"
+          + " IdentitySuspension " + suspension.get() + ": nothing is signed for it, and every"
+          + " proxy refuses the certificate the Secret holds; delete the suspension to resume");
     }
     CaRegistry registry = caSecrets.registry();
     Optional<CaState> ca;
@@ -135,9 +150,12 @@ public class WorkloadCertificateReconciler implements Reconciler<WorkloadCertifi
     CertificateSecrets.Current current = existing.map(CertificateSecrets::read).orElse(null);
     X509Certificate leaf;
     CertificateSecrets.Material material;
-    IssueSchedule schedule = IssueSchedule.decide(current == null ? null : current.leaf(),
-        current != null && CertificateSecrets.outdated(current, identity, keyType, ca.get()),
-        renewBefore, limits, now);
+    Optional<String> revokedBy = current == null ? Optional.empty()
+        : revocationOf(context, identity.trustDomain(), current.leaf(), ca.get(), now);
+    IssueSchedule schedule = revokedBy.isPresent() ? IssueSchedule.now(now)
+        : IssueSchedule.decide(current == null ? null : current.leaf(),
+            current != null && CertificateSecrets.outdated(current, identity, keyType, ca.get()),
+            renewBefore, limits, now);
     if (!schedule.issueNow()) {
       leaf = current.leaf();
       material = CertificateSecrets.Material.kept(current, ca.get().roots());
@@ -151,6 +169,11 @@ public class WorkloadCertificateReconciler implements Reconciler<WorkloadCertifi
       }
       material = CertificateSecrets.Material.issued(signed, keys.getPrivate());
       leaf = signed.leaf();
+      if (revokedBy.isPresent()) {
+        events.warning(certificate, "Revoked", "certificate " + SerialNumbers.format(
+            current.leaf().getSerialNumber()) + " was revoked by CertificateRevocation "
+            + revokedBy.get() + "; replaced at once with a new key");
+      }
       events.normal(certificate, current == null ? "Issued" : "Renewed", "Wrote a certificate for "
           + identity + " valid until " + leaf.getNotAfter().toInstant() + " to Secret " + secretName);
       if (LifetimeRules.shortened(leaf, requested)) {
@@ -207,6 +230,26 @@ public class WorkloadCertificateReconciler implements Reconciler<WorkloadCertifi
     return status;
   }
 
+  /** The CertificateRevocation in force for {@code leaf}, if any. */
+  private static Optional<String> revocationOf(Context<WorkloadCertificate> context,
+      String trustDomain, X509Certificate leaf, CaState ca, Instant now) {
+    Optional<Instant> issuerNotAfter = Optional.of(
+        ca.issuer().certificate().getNotAfter().toInstant());
+    return informer(context, CertificateRevocation.class, REVOCATIONS).list()
+        .filter(r -> r.getSpec() != null && trustDomain.equals(r.getSpec().trustDomain))
+        .filter(r -> RevocationTerms.serial(r).filter(leaf.getSerialNumber()::equals).isPresent())
+        .filter(r -> RevocationTerms.inForce(r, now, issuerNotAfter))
+        .map(r -> r.getMetadata().getName()).sorted().findFirst();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <R extends io.fabric8.kubernetes.api.model.HasMetadata>
+      InformerEventSource<R, WorkloadCertificate> informer(Context<WorkloadCertificate> context,
+      Class<R> kind, String name) {
+    return (InformerEventSource<R, WorkloadCertificate>) context.eventSourceRetriever()
+        .getEventSourceFor(kind, name);
+  }
+
   @SuppressWarnings("unchecked")
   private static InformerEventSource<TrustDomain, WorkloadCertificate> trustDomains(
       Context<WorkloadCertificate> context) {
@@ -216,7 +259,8 @@ public class WorkloadCertificateReconciler implements Reconciler<WorkloadCertifi
 
   /**
    * A CA Secret wakes every WorkloadCertificate of its trust domain (issuer or bundle changed),
-   * and so does a change to a TrustDomain's spec (its maxLifetime); the managed Secret's own
+   * and so does a change to a TrustDomain's spec (its maxLifetime); a revocation wakes the one
+   * whose certificate it names, a suspension those of its identity. The managed Secret's own
    * informer belongs to {@link CertificateSecretDependent}.
    */
   @Override
@@ -231,10 +275,35 @@ public class WorkloadCertificateReconciler implements Reconciler<WorkloadCertifi
         .withSecondaryToPrimaryMapper((TrustDomain changed) -> changed.getSpec() == null
             ? Set.of() : ofTrustDomain(context, changed.getSpec().trustDomain))
         .build();
+    var revocations = InformerEventSourceConfiguration
+        .from(CertificateRevocation.class, WorkloadCertificate.class)
+        .withName(REVOCATIONS)
+        .withWatchAllNamespaces()
+        .withSecondaryToPrimaryMapper((CertificateRevocation revocation) -> RevocationTerms
+            .serial(revocation).map(serial -> matching(context, wc -> wc.getStatus() != null
+                && SerialNumbers.format(serial).equals(wc.getStatus().serial)))
+            .orElse(Set.of()))
+        .build();
+    var suspensions = InformerEventSourceConfiguration
+        .from(IdentitySuspension.class, WorkloadCertificate.class)
+        .withName(SUSPENSIONS)
+        .withWatchAllNamespaces()
+        .withSecondaryToPrimaryMapper((IdentitySuspension suspension) -> matching(context,
+            wc -> wc.getSpec() != null && suspension.getSpec() != null
+                && Objects.equals(wc.getSpec().spiffeId, suspension.getSpec().spiffeId)))
+        .build();
     return List.of(
         WatchEventSource.onCaSecrets("ca-secrets", caSecrets,
             secret -> ofTrustDomain(context, CaSecrets.trustDomain(secret))),
-        new InformerEventSource<>(trustDomains, context));
+        new InformerEventSource<>(trustDomains, context),
+        new InformerEventSource<>(revocations, context),
+        new InformerEventSource<>(suspensions, context));
+  }
+
+  private static Set<ResourceID> matching(EventSourceContext<WorkloadCertificate> context,
+      java.util.function.Predicate<WorkloadCertificate> which) {
+    return context.getPrimaryCache().list(which).map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
   }
 
   private static Set<ResourceID> ofTrustDomain(EventSourceContext<WorkloadCertificate> context,
