@@ -1,5 +1,7 @@
 package dev.palisade.operator.config;
 
+import dev.palisade.common.pki.SerialNumbers;
+import dev.palisade.common.revocation.Revocations;
 import dev.palisade.common.spiffe.InvalidSpiffeIdException;
 import dev.palisade.common.spiffe.WorkloadIdentity;
 import dev.palisade.operator.http.Request;
@@ -11,7 +13,8 @@ import java.util.List;
 /**
  * Who is calling: the workload identity in the client certificate the TLS handshake verified
  * against the trust bundle. The certificate's only URI SAN must be a workload SPIFFE ID of the
- * operator's trust domain.
+ * operator's trust domain, and neither the certificate revoked nor the identity suspended: a
+ * leaked key reads no configuration.
  */
 final class ClientIdentity {
 
@@ -19,7 +22,8 @@ final class ClientIdentity {
 
   private ClientIdentity() {}
 
-  static WorkloadIdentity of(Request request, String trustDomain) throws ConfigRefusal {
+  static WorkloadIdentity of(Request request, String trustDomain, Revocations revocations)
+      throws ConfigRefusal {
     if (request.peerCertificates().isEmpty()) {
       throw new ConfigRefusal(ConfigOutcome.NO_CLIENT_CERTIFICATE, "present the workload's"
           + " certificate (from /v1/certificates) as the TLS client certificate");
@@ -40,6 +44,14 @@ final class ClientIdentity {
     if (!identity.trustDomain().equals(trustDomain)) {
       throw new ConfigRefusal(ConfigOutcome.WRONG_TRUST_DOMAIN, "the client certificate is for"
           + " trust domain " + identity.trustDomain() + "; this operator serves " + trustDomain);
+    }
+    if (revocations.revokes(leaf.getSerialNumber())) {
+      throw new ConfigRefusal(ConfigOutcome.REVOKED, "the client certificate (serial "
+          + SerialNumbers.format(leaf.getSerialNumber()) + ") is revoked; get a new one from"
+          + " /v1/certificates");
+    }
+    if (revocations.suspends(identity.toSpiffeId())) {
+      throw new ConfigRefusal(ConfigOutcome.IDENTITY_SUSPENDED, identity + " is suspended");
     }
     return identity;
   }

@@ -57,7 +57,7 @@ final class ConfigEndpoint implements RequestHandler {
       throw new ConfigRefusal(ConfigOutcome.NOT_READY, "this replica has not loaded the"
           + " cluster's policies yet; retry shortly");
     }
-    WorkloadIdentity caller = ClientIdentity.of(request, trustDomain);
+    WorkloadIdentity caller = ClientIdentity.of(request, trustDomain, publisher.revocations());
     String podName = request.queryParameter("pod").filter(p -> !p.isEmpty())
         .orElseThrow(() -> new ConfigRefusal(ConfigOutcome.BAD_REQUEST,
             "name the caller's pod: /v1/config?pod=<pod name>"));

@@ -17,6 +17,10 @@ public enum ConfigOutcome {
   POD_NOT_FOUND(403, "pod_not_found"),
   POD_NOT_INJECTED(403, "pod_not_injected"),
   SERVICE_ACCOUNT_MISMATCH(403, "service_account_mismatch"),
+  /** The client certificate is revoked: its proxy renews (docs/incident-response.md). */
+  REVOKED(403, "revoked"),
+  /** The client certificate's identity is suspended by an IdentitySuspension. */
+  IDENTITY_SUSPENDED(403, "identity_suspended"),
   OVERLOADED(429, "overloaded", 5),
   /** The caller's identity or address holds its share of long-polls already. */
   TOO_MANY_POLLS(429, "too_many_polls", 5),

@@ -90,7 +90,7 @@ public final class ConfigService implements AutoCloseable {
         limits);
     this.destinations = new DestinationsEndpoint(cluster,
         new DestinationResolver(cluster, ca.trustDomain(), publisher::inbound), ca.trustDomain(),
-        metrics);
+        metrics, publisher::revocations);
   }
 
   /** Adds {@code GET /v1/config} and {@code GET /v1/destinations} to {@code server}. */

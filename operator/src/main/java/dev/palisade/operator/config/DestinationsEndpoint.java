@@ -1,5 +1,7 @@
 package dev.palisade.operator.config;
 
+import dev.palisade.common.revocation.Revocations;
+import java.util.function.Supplier;
 import dev.palisade.common.config.DestinationDocument;
 import dev.palisade.common.net.Port;
 import dev.palisade.operator.http.Request;
@@ -29,13 +31,15 @@ final class DestinationsEndpoint implements RequestHandler {
   private final DestinationResolver resolver;
   private final String trustDomain;
   private final ConfigMetrics metrics;
+  private final Supplier<Revocations> revocations;
 
   DestinationsEndpoint(ClusterView view, DestinationResolver resolver, String trustDomain,
-      ConfigMetrics metrics) {
+      ConfigMetrics metrics, Supplier<Revocations> revocations) {
     this.view = view;
     this.resolver = resolver;
     this.trustDomain = trustDomain;
     this.metrics = metrics;
+    this.revocations = revocations;
   }
 
   @Override
@@ -56,7 +60,7 @@ final class DestinationsEndpoint implements RequestHandler {
       throw new ConfigRefusal(ConfigOutcome.NOT_READY, "this replica has not loaded the"
           + " cluster yet; retry shortly");
     }
-    ClientIdentity.of(request, trustDomain);
+    ClientIdentity.of(request, trustDomain, revocations.get());
     String ip = request.queryParameter("ip").flatMap(Addresses::normalize)
         .orElseThrow(() -> new ConfigRefusal(ConfigOutcome.BAD_REQUEST, USAGE));
     Port port;

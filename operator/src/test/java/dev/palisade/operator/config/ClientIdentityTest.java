@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.palisade.common.pki.KeyType;
+import dev.palisade.common.revocation.Revocations;
+import dev.palisade.common.spiffe.SpiffeId;
 import dev.palisade.operator.http.Request;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import java.math.BigInteger;
@@ -14,6 +16,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -41,9 +44,9 @@ class ClientIdentityTest {
     Request request = request(List.of(certificate(uris.equals("-") ? List.of()
         : List.of(uris.split(",")))));
     if (expected.startsWith("spiffe://")) {
-      assertThat(ClientIdentity.of(request, "cluster.local").toString()).isEqualTo(expected);
+      assertThat(ClientIdentity.of(request, "cluster.local", Revocations.NONE).toString()).isEqualTo(expected);
     } else {
-      assertThatThrownBy(() -> ClientIdentity.of(request, "cluster.local"))
+      assertThatThrownBy(() -> ClientIdentity.of(request, "cluster.local", Revocations.NONE))
           .isInstanceOfSatisfying(ConfigRefusal.class,
               refusal -> assertThat(refusal.outcome().label()).isEqualTo(expected));
     }
@@ -51,9 +54,29 @@ class ClientIdentityTest {
 
   @org.junit.jupiter.api.Test
   void noCertificateIsUnauthenticated() {
-    assertThatThrownBy(() -> ClientIdentity.of(request(List.of()), "cluster.local"))
+    assertThatThrownBy(() -> ClientIdentity.of(request(List.of()), "cluster.local", Revocations.NONE))
         .isInstanceOfSatisfying(ConfigRefusal.class, refusal -> assertThat(refusal.outcome())
             .isEqualTo(ConfigOutcome.NO_CLIENT_CERTIFICATE));
+  }
+
+  /** The certificate's serial is BigInteger.ONE. */
+  @org.junit.jupiter.api.Test
+  void aRevokedCertificateOrASuspendedIdentityIsRefused() throws Exception {
+    String web = "spiffe://cluster.local/ns/shop/sa/web";
+    Request request = request(List.of(certificate(List.of(web))));
+
+    assertThatThrownBy(() -> ClientIdentity.of(request, "cluster.local",
+        new Revocations(Set.of(BigInteger.ONE), Set.of())))
+        .isInstanceOfSatisfying(ConfigRefusal.class, refusal -> {
+          assertThat(refusal.outcome()).isEqualTo(ConfigOutcome.REVOKED);
+          assertThat(refusal.getMessage()).contains("serial 1");
+        });
+    assertThatThrownBy(() -> ClientIdentity.of(request, "cluster.local",
+        new Revocations(Set.of(BigInteger.TWO), Set.of(SpiffeId.parse(web)))))
+        .isInstanceOfSatisfying(ConfigRefusal.class, refusal -> assertThat(refusal.outcome())
+            .isEqualTo(ConfigOutcome.IDENTITY_SUSPENDED));
+    assertThat(ClientIdentity.of(request, "cluster.local",
+        new Revocations(Set.of(BigInteger.TWO), Set.of())).toString()).isEqualTo(web);
   }
 
   private static Request request(List<X509Certificate> chain) {
