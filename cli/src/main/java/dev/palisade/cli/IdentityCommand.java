@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -33,12 +31,8 @@ public final class IdentityCommand implements Callable<Integer> {
   @Mixin
   KubeOptions kube;
 
-  @Parameters(paramLabel = "POD", description = "[NAMESPACE/]NAME of an injected pod.")
-  String pod;
-
-  @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE",
-      description = "The pod's namespace (default: the context's).")
-  String namespace;
+  @Mixin
+  PodArgument target;
 
   @Mixin
   PalisadeNamespaceOption palisade;
@@ -61,8 +55,7 @@ public final class IdentityCommand implements Callable<Integer> {
   public Integer call() {
     Identity identity;
     try (KubernetesClient client = kube.client()) {
-      Pod found = Installation.injectedPod(client, pod, namespace != null ? namespace
-          : KubeOptions.contextNamespace(client));
+      Pod found = target.injectedPod(client);
       ProxyInspector inspector = new ProxyInspector(client,
           new Installation(client, palisade.name), Clock.systemUTC(),
           proxies.timeout());

@@ -13,8 +13,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code palisade revoke POD}. */
@@ -33,16 +31,11 @@ public final class RevokeCommand implements Callable<Integer> {
   @Mixin
   KubeOptions kube;
 
-  @Parameters(paramLabel = "POD", description = "[NAMESPACE/]NAME of an injected pod.")
-  String pod;
+  @Mixin
+  PodArgument target;
 
-  @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE",
-      description = "The pod's namespace (default: the context's).")
-  String namespace;
-
-  @Option(names = "--reason", paramLabel = "TEXT",
-      description = "Why, recorded in the object (an incident number, say).")
-  String reason;
+  @Mixin
+  ReasonOption why;
 
   @Mixin
   PalisadeNamespaceOption palisade;
@@ -54,8 +47,7 @@ public final class RevokeCommand implements Callable<Integer> {
   public Integer call() {
     CertificateRevocation revocation;
     try (KubernetesClient client = kube.client()) {
-      Pod found = Installation.injectedPod(client, pod, namespace != null ? namespace
-          : KubeOptions.contextNamespace(client));
+      Pod found = target.injectedPod(client);
       String key = found.getMetadata().getNamespace() + "/" + found.getMetadata().getName();
       ProxyInspector.ProxyView view = new ProxyInspector(client,
           new Installation(client, palisade.name), Clock.systemUTC(), proxies.timeout())
@@ -70,7 +62,7 @@ public final class RevokeCommand implements Callable<Integer> {
       revocation.getSpec().trustDomain = SpiffeId.parse(served.spiffeId()).trustDomain();
       revocation.getSpec().serialNumber = served.serial();
       revocation.getSpec().expiresAt = served.notAfter();
-      revocation.getSpec().reason = reason != null ? reason
+      revocation.getSpec().reason = why.reason != null ? why.reason
           : "the certificate of pod " + key + ", revoked with palisade revoke";
       client.resource(revocation).create();
       PrintWriter out = spec.commandLine().getOut();

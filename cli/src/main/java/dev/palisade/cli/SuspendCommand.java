@@ -38,9 +38,8 @@ public final class SuspendCommand implements Callable<Integer> {
       description = "The pod's namespace (default: the context's).")
   String namespace;
 
-  @Option(names = "--reason", paramLabel = "TEXT",
-      description = "Why, recorded in the object (an incident number, say).")
-  String reason;
+  @Mixin
+  ReasonOption why;
 
   @Mixin
   PalisadeNamespaceOption palisade;
@@ -54,7 +53,7 @@ public final class SuspendCommand implements Callable<Integer> {
       suspension.getMetadata().setName(identity.namespace() + "." + identity.serviceAccount());
       suspension.setSpec(new IdentitySuspensionSpec());
       suspension.getSpec().spiffeId = identity.toString();
-      suspension.getSpec().reason = reason;
+      suspension.getSpec().reason = why.reason;
       client.resource(suspension).create();
       PrintWriter out = spec.commandLine().getOut();
       out.printf("identitysuspension/%s created: %s is suspended.%nEvery proxy refuses it"

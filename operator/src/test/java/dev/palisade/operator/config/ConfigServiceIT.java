@@ -150,20 +150,12 @@ class ConfigServiceIT {
     ConfigDocument before = config(webClient, "web-0", null);
     assertThat(before.spiffeId()).isEqualTo("spiffe://config.it/ns/" + NS + "/sa/web");
     assertThat(before.inbound().rules()).isEmpty();
-    double heldBefore = heldLongPolls();
-
-    CompletableFuture<Long> answeredAt = new CompletableFuture<>();
-    CompletableFuture<HttpResponse<String>> held = webClient.sendAsync(
-        get("/v1/config?pod=web-0&version=" + before.version()),
-        HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) ->
-            answeredAt.complete(System.nanoTime()));
-    await("the long-poll is held").atMost(Duration.ofSeconds(10))
-        .until(() -> heldLongPolls() > heldBefore);
+    HeldPoll held = HeldPoll.of(before.version());
 
     long written = System.nanoTime();
     admin.resource(allowFrom("allow-frontend", "web", "frontend")).create();
-    HttpResponse<String> response = held.get(30, TimeUnit.SECONDS);
-    Duration latency = Duration.ofNanos(answeredAt.get() - written);
+    HttpResponse<String> response = held.response();
+    Duration latency = held.answeredSince(written);
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     ConfigDocument after = Json.MAPPER.readValue(response.body(), ConfigDocument.class);
@@ -191,14 +183,7 @@ class ConfigServiceIT {
   void aRevocationReachesAHeldLongPollWithinTwoSecondsAndItsDeletionLiftsIt() throws Exception {
     ConfigDocument before = config(webClient, "web-0", null);
     assertThat(before.revocations()).isNull();
-    double heldBefore = heldLongPolls();
-    CompletableFuture<Long> answeredAt = new CompletableFuture<>();
-    CompletableFuture<HttpResponse<String>> held = webClient.sendAsync(
-        get("/v1/config?pod=web-0&version=" + before.version()),
-        HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) ->
-            answeredAt.complete(System.nanoTime()));
-    await("the long-poll is held").atMost(Duration.ofSeconds(10))
-        .until(() -> heldLongPolls() > heldBefore);
+    HeldPoll held = HeldPoll.of(before.version());
     CertificateRevocation revocation = new CertificateRevocation();
     revocation.getMetadata().setName("config-it-leaked");
     revocation.setSpec(new CertificateRevocationSpec());
@@ -208,8 +193,8 @@ class ConfigServiceIT {
     long written = System.nanoTime();
     admin.resource(revocation).create();
     try {
-      HttpResponse<String> response = held.get(30, TimeUnit.SECONDS);
-      Duration latency = Duration.ofNanos(answeredAt.get() - written);
+      HttpResponse<String> response = held.response();
+      Duration latency = held.answeredSince(written);
 
       assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
       ConfigDocument after = Json.MAPPER.readValue(response.body(), ConfigDocument.class);
@@ -429,6 +414,32 @@ class ConfigServiceIT {
     ConfigDocument document = Json.MAPPER.readValue(response.body(), ConfigDocument.class);
     assertThat(document.trustBundle()).contains("BEGIN CERTIFICATE");
     return document;
+  }
+
+  /** web-0's long-poll with {@code version}, held by the server, and when it was answered. */
+  private record HeldPoll(CompletableFuture<HttpResponse<String>> held,
+      CompletableFuture<Long> answeredAt) {
+
+    static HeldPoll of(String version) {
+      double heldBefore = heldLongPolls();
+      CompletableFuture<Long> answeredAt = new CompletableFuture<>();
+      CompletableFuture<HttpResponse<String>> held = webClient.sendAsync(
+          get("/v1/config?pod=web-0&version=" + version),
+          HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) ->
+              answeredAt.complete(System.nanoTime()));
+      await("the long-poll is held").atMost(Duration.ofSeconds(10))
+          .until(() -> heldLongPolls() > heldBefore);
+      return new HeldPoll(held, answeredAt);
+    }
+
+    HttpResponse<String> response() throws Exception {
+      return held.get(30, TimeUnit.SECONDS);
+    }
+
+    /** From {@code nanoTime} to the answer. */
+    Duration answeredSince(long nanoTime) throws Exception {
+      return Duration.ofNanos(answeredAt.get() - nanoTime);
+    }
   }
 
   private static double heldLongPolls() {
