@@ -39,19 +39,14 @@ public record TlsContexts(TlsMaterial material, SpiffeId identity, SslContext se
       SelectedListenerFailureBehavior.ACCEPT,
       TlsSettings.ALPN_PROTOCOL);
 
-  /** Contexts whose peers are never revoked (tests, tools). */
-  public static TlsContexts build(TlsMaterial material, TlsSettings settings)
-      throws InvalidTlsMaterialException {
-    return build(material, settings, () -> Revocations.NONE);
-  }
-
   /**
    * Checks {@code material} the way a peer would check it, then builds both contexts, whose
    * peers are checked against the {@code revocations} in force at each handshake.
    *
-   * <p>Our own certificate is checked without revocations: if it is revoked, the one in force
-   * is too, and refusing would only hold back a new trust bundle; the renewal the revocation
-   * triggers replaces it ({@code ProxyRuntime#updateConfig}).
+   * <p>Our own certificate is checked without revocations: a new trust bundle rebuilds the
+   * contexts around the certificate in force, revoked or not, and refusing would only hold the
+   * bundle back; the renewal a revocation triggers replaces the certificate
+   * ({@code ProxyRuntime#updateConfig}).
    *
    * @throws InvalidTlsMaterialException saying what is wrong; nothing is built
    */
