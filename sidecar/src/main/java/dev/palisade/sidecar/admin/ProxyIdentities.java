@@ -2,6 +2,7 @@ package dev.palisade.sidecar.admin;
 
 import dev.palisade.common.pki.Fingerprints;
 import dev.palisade.common.pki.Pem;
+import dev.palisade.common.pki.SerialNumbers;
 import dev.palisade.common.sidecar.ProxyIdentity;
 import dev.palisade.sidecar.tls.PeerRejectedException;
 import dev.palisade.sidecar.tls.TlsMaterial;
@@ -15,7 +16,7 @@ public final class ProxyIdentities {
   public static ProxyIdentity of(TlsMaterial material, String configVersion) {
     X509Certificate leaf = material.leaf();
     return new ProxyIdentity(spiffeId(leaf),
-        leaf.getSerialNumber().toString(16),
+        SerialNumbers.format(leaf.getSerialNumber()), // as revocations name it
         leaf.getNotBefore().toInstant().toString(), leaf.getNotAfter().toInstant().toString(),
         material.chain().stream().map(Pem::certificate).toList(),
         material.trustBundle().stream().map(Fingerprints::sha256).toList(),

@@ -23,7 +23,7 @@ public final class CaCertificateSource implements CertificateSource {
 
   private final CertificateFetcher fetcher;
   private final IdentityRenewer.Listener listener;
-  private IdentityRenewer renewer;
+  private volatile IdentityRenewer renewer;
 
   public CaCertificateSource(CertificateFetcher fetcher, IdentityRenewer.Listener listener) {
     this.fetcher = fetcher;
@@ -49,6 +49,16 @@ public final class CaCertificateSource implements CertificateSource {
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("identity-renewal").daemon().factory()));
     renewer.start();
+  }
+
+  /** A new key and certificate from the CA now; the scheduled renewal is replaced. */
+  @Override
+  public void renewNow(String why) {
+    if (renewer == null) {
+      return; // not started: the first certificate is requested at start anyway
+    }
+    LOG.warn("{}: requesting a new certificate with a new key now", why);
+    renewer.renewNow();
   }
 
   private static void publish(TlsMaterialSink sink, IssuedIdentity identity) {

@@ -5,7 +5,9 @@ import dev.palisade.common.time.Renewal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
@@ -16,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * Keeps the sidecar's certificate fresh: fetches one at start, renews at a jittered half-life,
  * and on failure retries with backoff (or the CA's Retry-After) while the current certificate
  * keeps serving. Each new identity is handed to {@code publish}, which swaps it in for new
- * connections.
+ * connections. Everything runs on the single-threaded {@code scheduler}, one attempt at a time.
  */
 public final class IdentityRenewer implements AutoCloseable {
 
@@ -46,6 +48,8 @@ public final class IdentityRenewer implements AutoCloseable {
   private final Backoff backoff;
   private final ScheduledExecutorService scheduler;
   private int failures;
+  /** The attempt scheduled next; touched on the scheduler's thread only. */
+  private ScheduledFuture<?> next;
 
   public IdentityRenewer(CertificateFetcher fetcher, Consumer<IssuedIdentity> publish,
       Listener listener, Clock clock, RandomGenerator random, Backoff backoff,
@@ -61,6 +65,23 @@ public final class IdentityRenewer implements AutoCloseable {
 
   public void start() {
     scheduler.execute(this::attempt);
+  }
+
+  /**
+   * Attempts now instead of at the scheduled time (the certificate in force was revoked): on the
+   * scheduler's thread, after any attempt under way; a failure backs off as usual.
+   */
+  public void renewNow() {
+    try {
+      scheduler.execute(() -> {
+        if (next != null) {
+          next.cancel(false);
+        }
+        attempt();
+      });
+    } catch (RejectedExecutionException e) {
+      LOG.debug("not renewing: closed");
+    }
   }
 
   private void attempt() {
@@ -111,7 +132,8 @@ public final class IdentityRenewer implements AutoCloseable {
 
   private void schedule(Duration delay) {
     if (!scheduler.isShutdown()) {
-      scheduler.schedule(this::attempt, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
+      next = scheduler.schedule(this::attempt, Math.max(0, delay.toMillis()),
+          TimeUnit.MILLISECONDS);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.palisade.sidecar.metrics;
 
+import dev.palisade.common.revocation.Revocations;
 import dev.palisade.common.spiffe.SpiffeId;
 import dev.palisade.sidecar.tls.HandshakeFailure;
 import dev.palisade.sidecar.tls.InvalidTlsMaterialException;
@@ -69,6 +70,8 @@ public final class ProxyMetrics implements TlsMaterialHolder.Listener {
   private final Counter renewalFailures;
   private final AtomicReference<X509Certificate> lastLeaf = new AtomicReference<>();
   private final AtomicLong certificateExpiry = new AtomicLong(-1);
+  private final AtomicInteger revokedCertificates = new AtomicInteger();
+  private final AtomicInteger suspendedIdentities = new AtomicInteger();
 
   public ProxyMetrics() {
     this(PeerLabels.DEFAULT_LIMIT);
@@ -119,7 +122,7 @@ public final class ProxyMetrics implements TlsMaterialHolder.Listener {
       for (TerminationReason reason : TerminationReason.values()) {
         closed.put(reason, Counter.builder("palisade.connections.terminated")
             .description("Established connections closed because a new configuration no longer"
-                + " admits them, by reason")
+                + " admits them (a policy change, a revocation or a suspension), by reason")
             .tag("direction", d)
             .tag("reason", reason.label())
             .register(registry));
@@ -146,6 +149,16 @@ public final class ProxyMetrics implements TlsMaterialHolder.Listener {
             value -> value.get() < 0 ? Double.NaN : value.get())
         .description("notAfter of the certificate being served, as a Unix timestamp; NaN before"
             + " the first one")
+        .register(registry);
+    revocationsGauge("certificate", revokedCertificates);
+    revocationsGauge("identity", suspendedIdentities);
+  }
+
+  private void revocationsGauge(String kind, AtomicInteger size) {
+    Gauge.builder("palisade.revocations.in.force", size, AtomicInteger::get)
+        .description("Revocations in force in the configuration this proxy enforces: revoked"
+            + " certificate serials (certificate) and suspended identities (identity)")
+        .tag("kind", kind)
         .register(registry);
   }
 
@@ -233,6 +246,12 @@ public final class ProxyMetrics implements TlsMaterialHolder.Listener {
   /** An established connection closed because a new configuration no longer admits it. */
   public void connectionTerminated(Direction direction, TerminationReason reason) {
     terminated.get(direction).get(reason).increment();
+  }
+
+  /** The revocations of the configuration now in force. */
+  public void revocationsInForce(Revocations revocations) {
+    revokedCertificates.set(revocations.serials().size());
+    suspendedIdentities.set(revocations.identities().size());
   }
 
   /** Accepted: counted as open until {@link #connectionClosed}. */

@@ -10,9 +10,21 @@ public enum TerminationReason {
   /** An AccessPolicy now denies its peer on its port. */
   POLICY_DENIED,
   /** Plaintext, and its port (inbound) or the outbound policy now requires mTLS. */
-  MTLS_REQUIRED;
+  MTLS_REQUIRED,
+  /** Its peer's certificate is now revoked. */
+  REVOKED,
+  /** Its peer's identity is now suspended. */
+  IDENTITY_SUSPENDED;
 
   public String label() {
     return name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * A security event (a leaked key, a compromised workload): closed at once, never after a
+   * MeshPolicy's drain period, which is for policy changes.
+   */
+  public boolean closesAtOnce() {
+    return this == REVOKED || this == IDENTITY_SUSPENDED;
   }
 }

@@ -1,6 +1,5 @@
 package dev.palisade.sidecar.proxy;
 
-import dev.palisade.common.spiffe.SpiffeId;
 import dev.palisade.sidecar.metrics.Direction;
 import io.netty.util.AttributeKey;
 import java.util.Optional;
@@ -10,10 +9,10 @@ import java.util.Optional;
  * configuration can be checked against it ({@link LiveEnforcement}).
  *
  * @param port inbound: the application port the client dialled; outbound: the destination port
- * @param peer the peer's verified identity; empty for plaintext
+ * @param peer the peer's verified identity and certificate serial; empty for plaintext
  * @param peerLabel the peer as the metrics name it
  */
-record Admitted(Direction direction, int port, Optional<SpiffeId> peer, String peerLabel) {
+record Admitted(Direction direction, int port, Optional<VerifiedPeer> peer, String peerLabel) {
 
   static final AttributeKey<Admitted> KEY = AttributeKey.valueOf("palisade.admitted");
 

@@ -82,11 +82,13 @@ final class ConnectionTracker {
   /**
    * Closes {@code channel} if {@code config} no longer admits it: at once, or, where the
    * workload's MeshPolicy asks to drain, once the drain period is over and the configuration in
-   * force then still does not admit it.
+   * force then still does not admit it. A revoked certificate or a suspended identity is never
+   * drained, even while a drain for a policy change is under way.
    */
   private void apply(Channel channel, Admitted admitted, SidecarConfig config) {
     LiveEnforcement.recheck(admitted, config).ifPresent(verdict -> {
       Duration drain = admitted.direction() == Direction.INBOUND
+          && !verdict.reason().closesAtOnce()
           ? config.inbound().drainOnPolicyChange() : Duration.ZERO;
       if (drain.isZero()) {
         terminate(channel, admitted, verdict, config);
@@ -107,13 +109,27 @@ final class ConnectionTracker {
   /** Set while a drain is scheduled, so that later configurations do not schedule another. */
   private static final AttributeKey<Boolean> DRAINING =
       AttributeKey.valueOf("palisade.draining");
+  /**
+   * Set once terminated: a configuration arriving before the close completes, or a drain that
+   * ends after a revocation closed the connection, must not count it again.
+   */
+  private static final AttributeKey<Boolean> TERMINATED =
+      AttributeKey.valueOf("palisade.terminated");
 
   private void terminate(Channel channel, Admitted admitted, LiveEnforcement.Verdict verdict,
       SidecarConfig config) {
+    if (channel.attr(TERMINATED).setIfAbsent(Boolean.TRUE) != null) {
+      return;
+    }
     metrics.connectionTerminated(admitted.direction(), verdict.reason());
-    LOG.info("{} {} from {} closed ({}): {} under config {}", admitted.direction().label(),
-        channel.remoteAddress(), admitted.peerLabel(), verdict.reason().label(),
-        verdict.detail(), config.version());
+    String format = "{} {} from {} closed ({}): {} under config {}";
+    Object[] arguments = {admitted.direction().label(), channel.remoteAddress(),
+        admitted.peerLabel(), verdict.reason().label(), verdict.detail(), config.version()};
+    if (verdict.reason().closesAtOnce()) {
+      LOG.warn(format, arguments); // a security event, whatever the log level
+    } else {
+      LOG.info(format, arguments);
+    }
     channel.close();
   }
 

@@ -4,7 +4,6 @@ import dev.palisade.common.policy.Authorization;
 import dev.palisade.common.policy.InboundPolicy;
 import dev.palisade.common.policy.MtlsMode;
 import dev.palisade.common.policy.SidecarConfig;
-import dev.palisade.common.spiffe.SpiffeId;
 import dev.palisade.sidecar.metrics.Direction;
 import dev.palisade.sidecar.metrics.PlaintextReason;
 import dev.palisade.sidecar.metrics.ProxyMetrics;
@@ -83,8 +82,8 @@ final class InboundAdmission extends ChannelInboundHandlerAdapter {
               HandshakeFailures.describe(done.cause()));
       case SslHandshakeCompletionEvent done -> {
         try {
-          SpiffeId peer = PeerIdentities.of(ctx.pipeline().get(SslHandler.class));
-          record.identified(peer);
+          VerifiedPeer peer = PeerIdentities.of(ctx.pipeline().get(SslHandler.class));
+          record.identified(peer.id());
           admit(ctx, Optional.of(peer), null);
         } catch (PeerRejectedException e) {
           refuse(ctx, e.reason(), e.getMessage());
@@ -118,14 +117,15 @@ final class InboundAdmission extends ChannelInboundHandlerAdapter {
   }
 
   /** @param plaintext why no TLS, or null for an authenticated peer */
-  private void admit(ChannelHandlerContext ctx, Optional<SpiffeId> peer,
+  private void admit(ChannelHandlerContext ctx, Optional<VerifiedPeer> peer,
       PlaintextReason plaintext) {
-    Authorization authorization = context.policy().authorize(peer, context.port());
+    Authorization authorization = context.policy().authorize(peer.map(VerifiedPeer::id),
+        context.port());
     if (plaintext != null) {
       record.plaintextPeer();
     }
     context.metrics().inboundDecision(authorization.decision(), record.peer());
-    String who = peer.map(SpiffeId::toString).orElse("plaintext client");
+    String who = peer.map(p -> p.id().toString()).orElse("plaintext client");
     if (!authorization.allowed()) {
       refuse(ctx, HandshakeFailure.POLICY_DENIED, who + " denied on port " + context.port()
           + " by " + (authorization.decidedBy() == null ? "the default (an ALLOW rule exists"

@@ -1,7 +1,6 @@
 package dev.palisade.sidecar.proxy;
 
 import dev.palisade.common.policy.SidecarConfig;
-import dev.palisade.common.spiffe.SpiffeId;
 import dev.palisade.sidecar.metrics.Direction;
 import dev.palisade.sidecar.metrics.PlaintextReason;
 import dev.palisade.sidecar.metrics.ProxyMetrics;
@@ -48,7 +47,7 @@ final class OutboundAdmission extends ChannelInboundHandlerAdapter {
   private ChannelHandlerContext ctx;
   private Channel upstream;
   private OutboundRoute.Meshed meshed;
-  private SpiffeId verifiedPeer;
+  private VerifiedPeer verifiedPeer;
 
   OutboundAdmission(Context context, AdmissionRecord record) {
     this.context = context;
@@ -147,13 +146,13 @@ final class OutboundAdmission extends ChannelInboundHandlerAdapter {
       return;
     }
     try {
-      SpiffeId peer = PeerIdentities.of(tls);
-      record.identified(peer);
+      VerifiedPeer peer = PeerIdentities.of(tls);
+      record.identified(peer.id());
       verifiedPeer = peer;
-      if (!meshed.identities().contains(peer)) {
+      if (!meshed.identities().contains(peer.id())) {
         meshed.onMismatch().run();
-        refuse(HandshakeFailure.IDENTITY_MISMATCH, context.destination() + " presented " + peer
-            + " but must be one of " + meshed.identities());
+        refuse(HandshakeFailure.IDENTITY_MISMATCH, context.destination() + " presented "
+            + peer.id() + " but must be one of " + meshed.identities());
         return;
       }
     } catch (PeerRejectedException e) {

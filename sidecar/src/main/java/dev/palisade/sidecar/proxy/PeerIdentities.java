@@ -1,6 +1,5 @@
 package dev.palisade.sidecar.proxy;
 
-import dev.palisade.common.spiffe.SpiffeId;
 import dev.palisade.sidecar.tls.HandshakeFailure;
 import dev.palisade.sidecar.tls.PeerRejectedException;
 import dev.palisade.sidecar.tls.X509Svid;
@@ -9,15 +8,15 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
-/** The SPIFFE ID of the peer of a completed handshake (its chain was verified during it). */
+/** The peer of a completed handshake (its chain was verified during it). */
 final class PeerIdentities {
   private PeerIdentities() {}
 
-  static SpiffeId of(SslHandler tls) throws PeerRejectedException {
+  static VerifiedPeer of(SslHandler tls) throws PeerRejectedException {
     try {
       Certificate[] chain = tls.engine().getSession().getPeerCertificates();
       if (chain.length > 0 && chain[0] instanceof X509Certificate leaf) {
-        return X509Svid.spiffeId(leaf);
+        return new VerifiedPeer(X509Svid.spiffeId(leaf), leaf.getSerialNumber());
       }
     } catch (SSLPeerUnverifiedException e) {
       // fall through

@@ -46,6 +46,7 @@ public final class ProxyRuntime implements AdminEndpoints, AutoCloseable {
   private final TlsMaterialHolder tls;
   private final AtomicReference<SidecarConfig> config;
   private final ConnectionTracker tracker;
+  private final OwnCertificateRevocation ownCertificate;
   private final Optional<DestinationLookup> destinations;
   private volatile boolean configured;
   private final EventLoopGroup boss;
@@ -62,6 +63,9 @@ public final class ProxyRuntime implements AdminEndpoints, AutoCloseable {
     this.tls = new TlsMaterialHolder(settings.tls(), metrics);
     this.config = new AtomicReference<>(settings.sidecarConfig());
     this.tracker = new ConnectionTracker(metrics, config::get);
+    this.ownCertificate = new OwnCertificateRevocation(tls, settings.certificates());
+    tls.updateRevocations(settings.sidecarConfig().revocations());
+    metrics.revocationsInForce(settings.sidecarConfig().revocations());
     this.destinations = Optional.ofNullable(settings.operator()).map(operator ->
         new OperatorDestinations(operator, () -> tls.current().map(TlsContexts::material),
             Clock.systemUTC()));
@@ -154,13 +158,19 @@ public final class ProxyRuntime implements AdminEndpoints, AutoCloseable {
 
   /**
    * Replaces the policy for connections accepted from now on, and closes established ones it no
-   * longer admits.
+   * longer admits. Its revocations come first: handshakes under way check them as soon as they
+   * are in force, and connections admitted meanwhile are re-checked against the new
+   * configuration ({@link ConnectionTracker#established}). Last, a revoked own certificate is
+   * renewed.
    */
   public void updateConfig(SidecarConfig next) {
+    tls.updateRevocations(next.revocations());
+    metrics.revocationsInForce(next.revocations());
     config.set(next);
     configured = true;
     LOG.info("sidecar config version {} in effect", next.version());
     tracker.enforce(next);
+    ownCertificate.check(next.revocations());
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.palisade.sidecar.tls;
 
+import org.slf4j.LoggerFactory;
+
 /**
  * Produces certificate material over time and publishes each version to a sink (ghostunnel's
  * "reload trigger"): PEM files on disk ({@link PemFilesCertificateSource}), the identity client
@@ -18,6 +20,19 @@ public interface CertificateSource extends AutoCloseable {
 
   /** Begins publishing to {@code sink}; the first material may come before this returns. */
   void start(TlsMaterialSink sink);
+
+  /**
+   * The certificate being served is revoked: obtain a new one, with a new key, now rather than
+   * at the next renewal. A source that cannot (files someone else writes) says so: the
+   * certificate must be replaced by hand, and peers refuse it until then.
+   *
+   * @param why what to log, e.g. which serial the configuration revokes
+   */
+  default void renewNow(String why) {
+    LoggerFactory.getLogger(CertificateSource.class).error("{}: replace the certificate and"
+        + " key files with a new certificate and key (the proxy cannot renew files); peers"
+        + " refuse this proxy until then", why);
+  }
 
   @Override
   void close();

@@ -19,6 +19,10 @@ public enum HandshakeFailure {
    * (outbound) not the identity the destination must present.
    */
   IDENTITY_MISMATCH,
+  /** The peer's certificate is revoked: its serial number is in the configuration in force. */
+  REVOKED,
+  /** The peer's SPIFFE ID is suspended: every certificate of it is refused. */
+  IDENTITY_SUSPENDED,
   /** The peer offered no TLS version we accept (TLS 1.3 only by default). */
   TLS_VERSION,
   /** The peer refused our certificate (it sent a certificate alert). */

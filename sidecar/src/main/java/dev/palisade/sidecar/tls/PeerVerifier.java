@@ -1,5 +1,7 @@
 package dev.palisade.sidecar.tls;
 
+import dev.palisade.common.pki.SerialNumbers;
+import dev.palisade.common.revocation.Revocations;
 import dev.palisade.common.spiffe.SpiffeId;
 import java.security.GeneralSecurityException;
 import java.security.InvalidAlgorithmParameterException;
@@ -18,15 +20,19 @@ import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Decides whether a peer's certificate chain is a valid SVID of our trust domain: it chains to
- * a root of the trust bundle (PKIX, no revocation: Palisade relies on short lifetimes), every
- * certificate is within its validity at the clock's now, the leaf is not a CA, may be used for
- * the peer's role, and carries exactly one SPIFFE ID in our trust domain. Never a hostname.
+ * a root of the trust bundle (PKIX), every certificate is within its validity at the clock's
+ * now, the leaf is not a CA, may be used for the peer's role, carries exactly one SPIFFE ID in
+ * our trust domain, and is neither revoked nor of a suspended identity. Never a hostname.
  *
  * <p>Trust is checked before time, so a certificate from another CA is {@code untrusted_chain}
- * even when it has also expired.
+ * even when it has also expired; revocation comes last, so only a certificate that would
+ * otherwise be accepted is {@code revoked} or {@code identity_suspended}. Revocations are not
+ * CRLs or OCSP: they are the {@link Revocations} of the configuration in force, read at each
+ * handshake (so a new configuration applies to the next handshake without new contexts).
  *
  * <p>The peer is not trusted yet while this runs, so its cost is bounded: at most
  * {@link #MAX_CHAIN_CERTIFICATES} certificates are looked at (BoringSSL also caps the message at
@@ -59,8 +65,16 @@ public final class PeerVerifier {
   private final Set<TrustAnchor> anchors;
   private final String trustDomain;
   private final Clock clock;
+  private final Supplier<Revocations> revocations;
 
+  /** A verifier that revokes nothing (the proxy's check of its own certificate, tests). */
   public PeerVerifier(List<X509Certificate> trustBundle, String trustDomain, Clock clock) {
+    this(trustBundle, trustDomain, clock, () -> Revocations.NONE);
+  }
+
+  /** @param revocations the revocations in force, read at every verification */
+  public PeerVerifier(List<X509Certificate> trustBundle, String trustDomain, Clock clock,
+      Supplier<Revocations> revocations) {
     if (trustBundle.isEmpty()) {
       throw new IllegalArgumentException("the trust bundle is empty");
     }
@@ -70,6 +84,7 @@ public final class PeerVerifier {
     this.anchors = Set.copyOf(set);
     this.trustDomain = trustDomain;
     this.clock = clock;
+    this.revocations = revocations;
   }
 
   public String trustDomain() {
@@ -103,13 +118,13 @@ public final class PeerVerifier {
           "the root " + anchor.getSubjectX500Principal() + " expired at " + anchor.getNotAfter());
     }
     requireUsage(leaf, role);
-    return identityOf(leaf);
+    return notRevoked(leaf, identityOf(leaf));
   }
 
   /**
    * For a resumed TLS session: its chain was verified against this same bundle when the session
-   * was created (tickets do not survive a context swap), so only time and identity can have
-   * changed since.
+   * was created (tickets do not survive a context swap), so only time, identity and
+   * revocations can have changed since.
    */
   public SpiffeId verifyResumed(X509Certificate[] chain) throws PeerRejectedException {
     if (chain == null || chain.length == 0) {
@@ -124,7 +139,22 @@ public final class PeerVerifier {
           "the resumed session's certificate is valid only from " + leaf.getNotBefore() + " to "
               + leaf.getNotAfter());
     }
-    return identityOf(leaf);
+    return notRevoked(leaf, identityOf(leaf));
+  }
+
+  /** {@code id}, the identity of {@code leaf}, unless either is taken away. */
+  private SpiffeId notRevoked(X509Certificate leaf, SpiffeId id) throws PeerRejectedException {
+    Revocations inForce = revocations.get();
+    if (inForce.revokes(leaf.getSerialNumber())) {
+      throw new PeerRejectedException(HandshakeFailure.REVOKED, "the certificate of " + id
+          + " with serial " + SerialNumbers.format(leaf.getSerialNumber()) + " is revoked");
+    }
+    if (inForce.suspends(id)) {
+      throw new PeerRejectedException(HandshakeFailure.IDENTITY_SUSPENDED, "the identity " + id
+          + " is suspended (certificate serial " + SerialNumbers.format(leaf.getSerialNumber())
+          + ")");
+    }
+    return id;
   }
 
   private SpiffeId identityOf(X509Certificate leaf) throws PeerRejectedException {

@@ -12,8 +12,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
 /**
  * Plugs {@link PeerVerifier} into the TLS stack. With BoringSSL, Netty hands the peer's chain to
  * this trust manager instead of OpenSSL's own verification, so this is the only check: chain to
- * the bundle and SPIFFE ID, never a hostname. Resumed sessions are re-checked for time and
- * identity (their chain was verified when the session was created).
+ * the bundle and SPIFFE ID, never a hostname, then revocation. Resumed sessions are re-checked
+ * for time, identity and revocation (their chain was verified when the session was created).
  */
 final class SpiffeTrustManager extends X509ExtendedTrustManager
     implements ResumableX509ExtendedTrustManager {
@@ -23,6 +23,7 @@ final class SpiffeTrustManager extends X509ExtendedTrustManager
   static final int X509_V_ERR_UNSPECIFIED = 1;
   static final int X509_V_ERR_CERT_HAS_EXPIRED = 10;
   static final int X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY = 20;
+  static final int X509_V_ERR_CERT_REVOKED = 23;
   static final int X509_V_ERR_CERT_REJECTED = 28;
 
   private final PeerVerifier verifier;
@@ -97,14 +98,17 @@ final class SpiffeTrustManager extends X509ExtendedTrustManager
 
   /**
    * Tells BoringSSL which verification error this is, so the peer gets a telling alert
-   * (unknown_ca, certificate_expired, bad_certificate) rather than certificate_unknown; our
-   * verdict stays the cause, where {@link HandshakeFailures} reads the reason.
+   * (unknown_ca, certificate_expired, bad_certificate, certificate_revoked) rather than
+   * certificate_unknown; our verdict stays the cause, where {@link HandshakeFailures} reads the
+   * reason.
    */
   static CertificateException withAlert(PeerRejectedException rejected) {
     int error = switch (rejected.reason()) {
       case EXPIRED -> X509_V_ERR_CERT_HAS_EXPIRED;
       case UNTRUSTED_CHAIN -> X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY;
       case IDENTITY_MISMATCH -> X509_V_ERR_CERT_REJECTED;
+      // A suspended identity's certificates are all revoked, whatever their serial.
+      case REVOKED, IDENTITY_SUSPENDED -> X509_V_ERR_CERT_REVOKED;
       default -> X509_V_ERR_UNSPECIFIED;
     };
     try {

@@ -1,6 +1,7 @@
 package dev.palisade.sidecar.tls;
 
 import dev.palisade.common.pki.KeyPairs;
+import dev.palisade.common.revocation.Revocations;
 import dev.palisade.common.spiffe.SpiffeId;
 import dev.palisade.sidecar.tls.PeerVerifier.PeerRole;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
@@ -16,6 +17,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslHandler;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 
 /**
@@ -38,30 +40,38 @@ public record TlsContexts(TlsMaterial material, SpiffeId identity, SslContext se
       TlsSettings.ALPN_PROTOCOL);
 
   /**
-   * Checks {@code material} the way a peer would check it, then builds both contexts.
+   * Checks {@code material} the way a peer would check it, then builds both contexts, whose
+   * peers are checked against the {@code revocations} in force at each handshake.
+   *
+   * <p>Our own certificate is checked without revocations: a new trust bundle rebuilds the
+   * contexts around the certificate in force, revoked or not, and refusing would only hold the
+   * bundle back; the renewal a revocation triggers replaces the certificate
+   * ({@code ProxyRuntime#updateConfig}).
    *
    * @throws InvalidTlsMaterialException saying what is wrong; nothing is built
    */
-  public static TlsContexts build(TlsMaterial material, TlsSettings settings)
-      throws InvalidTlsMaterialException {
+  public static TlsContexts build(TlsMaterial material, TlsSettings settings,
+      Supplier<Revocations> revocations) throws InvalidTlsMaterialException {
     BoringSsl.requireAvailable();
     X509Certificate leaf = material.leaf();
     if (!KeyPairs.matches(leaf.getPublicKey(), material.key())) {
       throw new InvalidTlsMaterialException("the private key is not the key of the certificate"
           + " for " + X509Svid.describe(leaf) + " (were tls.crt and tls.key written together?)");
     }
-    PeerVerifier verifier = new PeerVerifier(material.trustBundle(), settings.trustDomain(),
+    PeerVerifier ownCheck = new PeerVerifier(material.trustBundle(), settings.trustDomain(),
         settings.clock());
     X509Certificate[] chain = material.chain().toArray(X509Certificate[]::new);
     SpiffeId identity;
     try {
       // Never serve a certificate our peers would refuse.
-      identity = verifier.verify(chain, PeerRole.SERVER);
-      verifier.verify(chain, PeerRole.CLIENT);
+      identity = ownCheck.verify(chain, PeerRole.SERVER);
+      ownCheck.verify(chain, PeerRole.CLIENT);
     } catch (PeerRejectedException e) {
       throw new InvalidTlsMaterialException("peers would refuse this certificate ("
           + e.reason().label() + "): " + e.getMessage(), e);
     }
+    PeerVerifier verifier = new PeerVerifier(material.trustBundle(), settings.trustDomain(),
+        settings.clock(), revocations);
     try {
       SslContext server = SslContextBuilder.forServer(material.key(), chain)
           .sslProvider(SslProvider.OPENSSL)

@@ -1,6 +1,8 @@
 package dev.palisade.sidecar.tls;
 
 import dev.palisade.common.pki.Fingerprints;
+import dev.palisade.common.pki.SerialNumbers;
+import dev.palisade.common.revocation.Revocations;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
@@ -12,6 +14,9 @@ import org.slf4j.LoggerFactory;
  * The TLS configuration new connections use. Publishing builds new contexts and swaps them in
  * atomically: connections accepted afterwards use them, established ones keep the contexts they
  * started with, and material that fails to build leaves the last good one in place.
+ *
+ * <p>It also holds the {@link Revocations} in force, which every context's peer verification
+ * reads at handshake time: {@link #updateRevocations} needs no new contexts.
  */
 public final class TlsMaterialHolder implements TlsMaterialSink {
 
@@ -30,6 +35,8 @@ public final class TlsMaterialHolder implements TlsMaterialSink {
   private final TlsSettings settings;
   private final Listener listener;
   private final AtomicReference<TlsContexts> current = new AtomicReference<>();
+  private final AtomicReference<Revocations> revocations =
+      new AtomicReference<>(Revocations.NONE);
 
   public TlsMaterialHolder(TlsSettings settings, Listener listener) {
     BoringSsl.requireAvailable(); // fail at start, not at the first connection
@@ -41,7 +48,7 @@ public final class TlsMaterialHolder implements TlsMaterialSink {
   public synchronized void publish(TlsMaterial material) throws InvalidTlsMaterialException {
     TlsContexts next;
     try {
-      next = TlsContexts.build(material, settings);
+      next = TlsContexts.build(material, settings, revocations::get);
     } catch (InvalidTlsMaterialException e) {
       boolean serving = current.get() != null;
       LOG.error("refused new certificate material: {}{}", e.getMessage(),
@@ -50,7 +57,8 @@ public final class TlsMaterialHolder implements TlsMaterialSink {
       throw e;
     }
     current.set(next);
-    LOG.info("serving {} (sha256 {}) until {}", next.identity(),
+    LOG.info("serving {} (serial {}, sha256 {}) until {}", next.identity(),
+        SerialNumbers.format(material.leaf().getSerialNumber()),
         Fingerprints.sha256(material.leaf()), material.notAfter());
     listener.installed(next);
   }
@@ -76,6 +84,19 @@ public final class TlsMaterialHolder implements TlsMaterialSink {
     TlsMaterial material = serving.material();
     LOG.info("trust bundle changed: {} roots", roots.size());
     publish(new TlsMaterial(material.chain(), material.key(), roots));
+  }
+
+  /** Handshakes from now on (new and resumed, both directions) refuse what {@code next} names. */
+  public void updateRevocations(Revocations next) {
+    Revocations previous = revocations.getAndSet(next);
+    if (!previous.equals(next)) {
+      LOG.info("revocations in force: {} certificates, {} identities", next.serials().size(),
+          next.identities().size());
+    }
+  }
+
+  public Revocations revocations() {
+    return revocations.get();
   }
 
   /** The contexts for a new connection; empty until the first material is installed. */

@@ -16,6 +16,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -100,7 +103,59 @@ class IdentityRenewerTest {
         .isLessThanOrEqualTo(Duration.ofSeconds(1));
   }
 
+  @Test
+  void renewNowReplacesTheScheduledAttemptWithOneNow() {
+    ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+    scheduler.setRemoveOnCancelPolicy(true); // a cancelled attempt leaves the queue
+    AtomicInteger fetches = new AtomicInteger();
+    try (IdentityRenewer renewer = renewer(() -> {
+      fetches.incrementAndGet();
+      return issue(Duration.ofHours(24));
+    }, scheduler)) {
+      renewer.start();
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> published.size() == 1 && scheduler.getQueue().size() == 1);
+
+      renewer.renewNow();
+
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> published.size() == 2 && scheduler.getQueue().size() == 1);
+      assertThat(fetches).hasValue(2);
+      assertThat(scheduler.getQueue().peek()).isInstanceOfSatisfying(
+          java.util.concurrent.Delayed.class, next ->
+              assertThat(next.getDelay(TimeUnit.HOURS)).as("the next one, at half-life")
+                  .isGreaterThanOrEqualTo(9));
+    }
+    List<IssuedIdentity> both = List.copyOf(published);
+    assertThat(both.get(1).key()).as("a new key").isNotEqualTo(both.get(0).key());
+  }
+
+  @Test
+  void aFailedRenewNowBacksOffAndRetriesLikeAnyAttempt() {
+    AtomicInteger fetches = new AtomicInteger();
+    try (IdentityRenewer renewer = renewer(() -> {
+      if (fetches.incrementAndGet() == 2) {
+        throw new IdentityException("unreachable", "CA down", null);
+      }
+      return issue(Duration.ofHours(24));
+    })) {
+      renewer.start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> published.size() == 1);
+
+      renewer.renewNow();
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> published.size() == 2);
+    }
+    assertThat(failures).containsExactly("unreachable");
+    assertThat(fetches).hasValue(3);
+  }
+
   private IdentityRenewer renewer(CertificateFetcher fetcher) {
+    return renewer(fetcher, Executors.newSingleThreadScheduledExecutor());
+  }
+
+  private IdentityRenewer renewer(CertificateFetcher fetcher,
+      ScheduledExecutorService scheduler) {
     return new IdentityRenewer(fetcher, published::add, new IdentityRenewer.Listener() {
       @Override
       public void renewed(IssuedIdentity identity) {}
@@ -110,8 +165,7 @@ class IdentityRenewerTest {
         failures.add(error.reason());
       }
     }, Clock.systemUTC(), new SplittableRandom(1),
-        new Backoff(Duration.ofMillis(10), Duration.ofMillis(100)),
-        Executors.newSingleThreadScheduledExecutor());
+        new Backoff(Duration.ofMillis(10), Duration.ofMillis(100)), scheduler);
   }
 
   private IssuedIdentity issue(Duration lifetime) {

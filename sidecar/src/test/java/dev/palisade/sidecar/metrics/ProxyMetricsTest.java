@@ -2,6 +2,7 @@ package dev.palisade.sidecar.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.palisade.common.revocation.Revocations;
 import dev.palisade.common.spiffe.SpiffeId;
 import dev.palisade.sidecar.testing.Metrics;
 import dev.palisade.sidecar.testing.TestMaterial;
@@ -10,6 +11,7 @@ import dev.palisade.sidecar.tls.HandshakeFailure;
 import dev.palisade.sidecar.tls.KeyExchangeGroups;
 import dev.palisade.sidecar.tls.TlsMaterialHolder;
 import dev.palisade.sidecar.tls.TlsSettings;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +42,24 @@ class ProxyMetricsTest {
         "palisade_transmitted_bytes_total counter",
         "palisade_authz_decisions_total counter",
         "palisade_certificate_expiry_timestamp_seconds gauge",
-        "palisade_certificate_renewals_total counter");
+        "palisade_certificate_renewals_total counter",
+        "palisade_revocations_in_force gauge");
+  }
+
+  @Test
+  void revocationsInForceAreTheSizesOfTheLatestSets() {
+    assertThat(Metrics.value(metrics.scrape(), "palisade_revocations_in_force",
+        Map.of("kind", "certificate"))).isZero();
+    metrics.revocationsInForce(new Revocations(Set.of(BigInteger.ONE, BigInteger.TWO),
+        Set.of(SpiffeId.parse("spiffe://cluster.local/ns/shop/sa/a"))));
+    String scrape = metrics.scrape();
+    assertThat(Metrics.value(scrape, "palisade_revocations_in_force",
+        Map.of("kind", "certificate"))).isEqualTo(2);
+    assertThat(Metrics.value(scrape, "palisade_revocations_in_force",
+        Map.of("kind", "identity"))).isEqualTo(1);
+    metrics.revocationsInForce(Revocations.NONE);
+    assertThat(Metrics.value(metrics.scrape(), "palisade_revocations_in_force", Map.of()))
+        .isZero();
   }
 
   @Test

@@ -7,16 +7,19 @@ import dev.palisade.common.policy.MtlsMode;
 import dev.palisade.common.policy.OutboundPolicy;
 import dev.palisade.common.policy.PolicyAction;
 import dev.palisade.common.policy.SidecarConfig;
+import dev.palisade.common.revocation.Revocations;
 import dev.palisade.common.spiffe.SpiffeId;
 import dev.palisade.sidecar.metrics.Direction;
 import dev.palisade.sidecar.metrics.ProxyMetrics;
 import dev.palisade.sidecar.testing.AccessRules;
 import dev.palisade.sidecar.testing.Metrics;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -35,6 +38,12 @@ class ConnectionTrackerTest {
   private static final SidecarConfig DENY_AFTER_DRAIN = new SidecarConfig("v3",
       DENY.inbound().withDrainOnPolicyChange(Duration.ofSeconds(30)),
       OutboundPolicy.passthrough());
+
+  private static final BigInteger SERIAL = BigInteger.valueOf(0x5eed);
+  /** Drains on a policy change, and revokes the frontend's certificate. */
+  private static final SidecarConfig REVOKED_WHILE_DRAINING = new SidecarConfig("v4",
+      DENY_AFTER_DRAIN.inbound(), OutboundPolicy.passthrough(),
+      new Revocations(Set.of(SERIAL), Set.of()));
 
   private final ProxyMetrics metrics = new ProxyMetrics();
   private final AtomicReference<SidecarConfig> config = new AtomicReference<>(ALLOW);
@@ -106,6 +115,36 @@ class ConnectionTrackerTest {
     assertThat(terminated()).isZero();
   }
 
+  @Test
+  void aRevokedCertificateIsClosedAtOnceEvenWhereTheWorkloadDrains() {
+    EmbeddedChannel channel = tracked();
+    tracker.established(channel, frontendOn8080(), ALLOW);
+
+    config.set(REVOKED_WHILE_DRAINING);
+    tracker.enforce(REVOKED_WHILE_DRAINING);
+
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(terminated("revoked")).isEqualTo(1);
+  }
+
+  @Test
+  void aRevocationDuringAPolicyDrainClosesAtOnceAndIsCountedOnce() {
+    EmbeddedChannel channel = tracked();
+    tracker.established(channel, frontendOn8080(), ALLOW);
+    config.set(DENY_AFTER_DRAIN);
+    tracker.enforce(DENY_AFTER_DRAIN);
+    assertThat(channel.isOpen()).as("draining").isTrue();
+
+    config.set(REVOKED_WHILE_DRAINING);
+    tracker.enforce(REVOKED_WHILE_DRAINING);
+    assertThat(channel.isOpen()).isFalse();
+    channel.advanceTimeBy(30, TimeUnit.SECONDS); // the drain ends after the close
+    channel.runScheduledPendingTasks();
+
+    assertThat(terminated("revoked")).isEqualTo(1);
+    assertThat(terminated()).as("policy_denied").isZero();
+  }
+
   private EmbeddedChannel tracked() {
     EmbeddedChannel channel = new EmbeddedChannel();
     tracker.track(channel, Direction.INBOUND);
@@ -113,11 +152,16 @@ class ConnectionTrackerTest {
   }
 
   private static Admitted frontendOn8080() {
-    return new Admitted(Direction.INBOUND, 8080, Optional.of(FRONTEND), FRONTEND.toString());
+    return new Admitted(Direction.INBOUND, 8080,
+        Optional.of(new VerifiedPeer(FRONTEND, SERIAL)), FRONTEND.toString());
   }
 
   private double terminated() {
+    return terminated("policy_denied");
+  }
+
+  private double terminated(String reason) {
     return Metrics.value(metrics.scrape(), "palisade_connections_terminated_total",
-        Map.of("direction", "inbound", "reason", "policy_denied"));
+        Map.of("direction", "inbound", "reason", reason));
   }
 }

@@ -6,6 +6,7 @@ import dev.palisade.common.policy.OutboundPolicy;
 import dev.palisade.common.policy.SidecarConfig;
 import dev.palisade.common.spiffe.SpiffeId;
 import dev.palisade.sidecar.proxy.FixedDestinationResolver;
+import dev.palisade.sidecar.proxy.ProxySettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,6 +14,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Two sidecars and an application, all on loopback: client -> A :15001 (outbound) -> mTLS ->
@@ -35,12 +37,19 @@ public final class Mesh implements AutoCloseable {
 
   public static Mesh start(TestCa ca, int applicationPort, InboundPolicy bInbound,
       Optional<SpiffeId> expectedOverride) {
+    return start(ca, applicationPort, bInbound, expectedOverride, settings -> { });
+  }
+
+  /** @param bSettings more settings for B, such as a certificate source of its own */
+  public static Mesh start(TestCa ca, int applicationPort, InboundPolicy bInbound,
+      Optional<SpiffeId> expectedOverride, Consumer<ProxySettings.Builder> bSettings) {
     Sidecar b = Sidecar.start(ca, "shop", "cart",
         new SidecarConfig("b", bInbound, OutboundPolicy.passthrough()),
         FixedDestinationResolver.localPort(applicationPort),
         FixedDestinationResolver.localPort(1),
         // A loaded test machine must not delay A's ClientHello into "silent, so plaintext".
-        settings -> settings.protocolDetectionTimeout(Duration.ofSeconds(10)));
+        settings -> bSettings.accept(
+            settings.protocolDetectionTimeout(Duration.ofSeconds(10))));
     InetSocketAddress bInboundAddress = b.runtime().inboundAddress();
     SpiffeId expected = expectedOverride.orElse(b.identity().toSpiffeId());
     Sidecar a = Sidecar.start(ca, "shop", "frontend",

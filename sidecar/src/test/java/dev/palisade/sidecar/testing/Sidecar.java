@@ -6,13 +6,17 @@ import dev.palisade.common.spiffe.WorkloadIdentity;
 import dev.palisade.sidecar.proxy.OriginalDestinationResolver;
 import dev.palisade.sidecar.proxy.ProxyRuntime;
 import dev.palisade.sidecar.proxy.ProxySettings;
+import dev.palisade.sidecar.tls.CertificateSource;
 import dev.palisade.sidecar.tls.InvalidTlsMaterialException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** A whole sidecar on loopback ephemeral ports, with a certificate from the test CA. */
+/**
+ * A whole sidecar on loopback ephemeral ports, with a certificate from the test CA (published
+ * once, unless the settings name a certificate source of their own).
+ */
 public final class Sidecar implements AutoCloseable {
 
   private final ProxyRuntime runtime;
@@ -38,9 +42,12 @@ public final class Sidecar implements AutoCloseable {
         .workerThreads(1);
     customize.accept(builder);
     try {
-      ProxyRuntime runtime = ProxyRuntime.start(builder.build(), inbound, outbound);
+      ProxySettings settings = builder.build();
+      ProxyRuntime runtime = ProxyRuntime.start(settings, inbound, outbound);
       WorkloadIdentity identity = ca.identity(namespace, serviceAccount);
-      runtime.tls().publish(TestMaterial.of(ca, ca.leaf(identity)));
+      if (settings.certificates() == CertificateSource.NONE) {
+        runtime.tls().publish(TestMaterial.of(ca, ca.leaf(identity)));
+      } // else the customized source publishes (and renews) it
       return new Sidecar(runtime, identity);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -3,6 +3,7 @@ package dev.palisade.sidecar.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.palisade.common.revocation.Revocations;
 import dev.palisade.common.spiffe.SpiffeId;
 import dev.palisade.common.spiffe.WorkloadIdentity;
 import dev.palisade.testing.TestCa;
@@ -16,6 +17,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
@@ -137,6 +140,67 @@ class PeerVerifierTest {
     chain.add(leaf.chain().get(1));
     assertThat(verifier.verify(chain.toArray(X509Certificate[]::new), PeerRole.CLIENT))
         .isEqualTo(CART.toSpiffeId());
+  }
+
+  @Test
+  void aRevokedSerialIsRefusedAsRevokedAndAnotherCertificateOfTheSameIdentityIsAccepted()
+      throws Exception {
+    Leaf leaked = CA.leaf(CART);
+    Leaf fresh = CA.leaf(CART);
+    PeerVerifier revoking = revoking(new Revocations(
+        Set.of(leaked.leaf().getSerialNumber()), Set.of()));
+
+    assertThatThrownBy(() -> revoking.verify(chain(leaked), PeerRole.CLIENT))
+        .isInstanceOfSatisfying(PeerRejectedException.class, e ->
+            assertThat(e.reason()).isEqualTo(HandshakeFailure.REVOKED))
+        .hasMessageContaining(leaked.leaf().getSerialNumber().toString(16));
+    assertRejected(() -> revoking.verify(chain(leaked), PeerRole.SERVER),
+        HandshakeFailure.REVOKED);
+    assertRejected(() -> revoking.verifyResumed(chain(leaked)), HandshakeFailure.REVOKED);
+    assertThat(revoking.verify(chain(fresh), PeerRole.CLIENT)).isEqualTo(CART.toSpiffeId());
+    assertThat(revoking.verifyResumed(chain(fresh))).isEqualTo(CART.toSpiffeId());
+  }
+
+  @Test
+  void aSuspendedIdentityIsRefusedWhateverItsCertificateAndOthersAreNot() throws Exception {
+    PeerVerifier suspending = revoking(new Revocations(Set.of(),
+        Set.of(CART.toSpiffeId())));
+
+    assertRejected(() -> suspending.verify(chain(CA.leaf(CART)), PeerRole.CLIENT),
+        HandshakeFailure.IDENTITY_SUSPENDED);
+    assertRejected(() -> suspending.verifyResumed(chain(CA.leaf(CART))),
+        HandshakeFailure.IDENTITY_SUSPENDED);
+    WorkloadIdentity frontend = CA.identity("shop", "frontend");
+    assertThat(suspending.verify(chain(CA.leaf(frontend)), PeerRole.CLIENT))
+        .isEqualTo(frontend.toSpiffeId());
+  }
+
+  @Test
+  void anUntrustedChainStaysUntrustedWhenItsSerialIsRevoked() {
+    Leaf foreign = TestCa.create("cluster.local").leaf(CART);
+    PeerVerifier revoking = revoking(new Revocations(
+        Set.of(foreign.leaf().getSerialNumber()), Set.of(CART.toSpiffeId())));
+    assertRejected(() -> revoking.verify(chain(foreign), PeerRole.CLIENT),
+        HandshakeFailure.UNTRUSTED_CHAIN);
+  }
+
+  @Test
+  void theRevocationsInForceAtEachVerificationDecide() throws Exception {
+    Leaf leaf = CA.leaf(CART);
+    AtomicReference<Revocations> inForce = new AtomicReference<>(Revocations.NONE);
+    PeerVerifier live = new PeerVerifier(CA.bundle(), "cluster.local", Clock.systemUTC(),
+        inForce::get);
+    assertThat(live.verify(chain(leaf), PeerRole.CLIENT)).isEqualTo(CART.toSpiffeId());
+
+    inForce.set(new Revocations(Set.of(leaf.leaf().getSerialNumber()), Set.of()));
+    assertRejected(() -> live.verify(chain(leaf), PeerRole.CLIENT), HandshakeFailure.REVOKED);
+
+    inForce.set(Revocations.NONE); // lifted
+    assertThat(live.verify(chain(leaf), PeerRole.CLIENT)).isEqualTo(CART.toSpiffeId());
+  }
+
+  private static PeerVerifier revoking(Revocations revocations) {
+    return new PeerVerifier(CA.bundle(), "cluster.local", Clock.systemUTC(), () -> revocations);
   }
 
   private static X509Certificate[] chain(Leaf leaf) {

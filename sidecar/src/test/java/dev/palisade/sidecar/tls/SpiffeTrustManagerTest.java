@@ -34,6 +34,9 @@ class SpiffeTrustManagerTest {
     assertThat(errorOf(HandshakeFailure.EXPIRED)).isEqualTo(10);
     assertThat(errorOf(HandshakeFailure.UNTRUSTED_CHAIN)).isEqualTo(20);
     assertThat(errorOf(HandshakeFailure.IDENTITY_MISMATCH)).isEqualTo(28);
+    // X509_V_ERR_CERT_REVOKED, which BoringSSL sends as the certificate_revoked alert
+    assertThat(errorOf(HandshakeFailure.REVOKED)).isEqualTo(23);
+    assertThat(errorOf(HandshakeFailure.IDENTITY_SUSPENDED)).isEqualTo(23);
     assertThat(errorOf(HandshakeFailure.PROTOCOL_ERROR)).isEqualTo(1);
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.palisade.common.pki.KeyType;
+import dev.palisade.common.revocation.Revocations;
 import dev.palisade.common.spiffe.WorkloadIdentity;
 import dev.palisade.sidecar.testing.TestMaterial;
 import dev.palisade.testing.TestCa;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Publishing material: good material is swapped in, bad material leaves the last good one. */
@@ -99,6 +101,26 @@ class TlsMaterialHolderTest {
     assertThat(holder.current()).containsSame(good);
     assertThat(events).containsExactly("installed spiffe://cluster.local/ns/shop/sa/cart",
         "rejected", "rejected", "rejected", "rejected");
+  }
+
+  @Test
+  void whileItsOwnCertificateIsRevokedANewBundleIsTakenAndTheRenewedCertificateInstalled()
+      throws Exception {
+    TlsMaterial revoked = TestMaterial.of(CA, "shop", "cart");
+    holder.publish(revoked);
+    holder.updateRevocations(new Revocations(Set.of(revoked.leaf().getSerialNumber()),
+        Set.of()));
+
+    List<java.security.cert.X509Certificate> both = List.of(CA.rootCertificate(),
+        TestCa.create("cluster.local").rootCertificate());
+    holder.updateTrustBundle(both);
+    assertThat(holder.current().orElseThrow().material().trustBundle())
+        .as("a root rotation is not held back by the revocation").isEqualTo(both);
+
+    TlsMaterial renewed = TestMaterial.of(CA, "shop", "cart");
+    holder.publish(renewed);
+    assertThat(holder.current().orElseThrow().material().leaf()).isEqualTo(renewed.leaf());
+    assertThat(events).containsOnly("installed spiffe://cluster.local/ns/shop/sa/cart");
   }
 
   private void assertRefused(TlsMaterial material, String message) {
