@@ -3,10 +3,12 @@ package dev.palisade.sidecar.config;
 import dev.palisade.common.config.ConfigDocument;
 import dev.palisade.common.json.JsonDocuments;
 import dev.palisade.common.pki.Pem;
+import dev.palisade.common.pki.SerialNumbers;
 import dev.palisade.common.policy.SidecarConfig;
 import dev.palisade.common.time.Backoff;
 import dev.palisade.sidecar.tls.TlsMaterial;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -40,6 +42,9 @@ public final class ConfigPoller implements AutoCloseable {
   private final Supplier<Optional<TlsMaterial>> identity;
   private final Consumer<Update> apply;
   private final Backoff backoff;
+  private final Consumer<String> certificateRevoked;
+  /** The serial the config service last refused as revoked, so renewal is asked once. */
+  private BigInteger refusedSerial;
   private final SplittableRandom random = new SplittableRandom();
   private volatile boolean closed;
   private volatile int consecutiveFailures;
@@ -67,6 +72,17 @@ public final class ConfigPoller implements AutoCloseable {
    */
   public ConfigPoller(URI server, String podName, Supplier<Optional<TlsMaterial>> identity,
       Consumer<Update> apply, Backoff backoff) {
+    this(server, podName, identity, apply, backoff, why -> { });
+  }
+
+  /**
+   * @param certificateRevoked told (once per certificate) when the config service refuses this
+   *     sidecar's certificate as revoked: a revocation made while this sidecar could not hear of
+   *     it, which it must renew to be served again
+   */
+  public ConfigPoller(URI server, String podName, Supplier<Optional<TlsMaterial>> identity,
+      Consumer<Update> apply, Backoff backoff, Consumer<String> certificateRevoked) {
+    this.certificateRevoked = certificateRevoked;
     this.configUri = server.resolve("/v1/config?pod="
         + URLEncoder.encode(podName, StandardCharsets.UTF_8));
     this.identity = identity;
@@ -100,6 +116,7 @@ public final class ConfigPoller implements AutoCloseable {
             poll = Duration.ofSeconds(Math.max(1, document.pollTimeoutSeconds()));
             failures = 0;
           } else if (answer.statusCode() != 304) {
+            renewIfRevoked(answer, material.get());
             LOG.warn("the config service answered {}: {}; keeping config {}", answer.statusCode(),
                 answer.body(), version);
             retryIn = answer.headers().firstValue("Retry-After").map(ConfigPoller::seconds)
@@ -125,6 +142,16 @@ public final class ConfigPoller implements AutoCloseable {
           return;
         }
       }
+    }
+  }
+
+  private void renewIfRevoked(HttpResponse<String> answer, TlsMaterial material) {
+    BigInteger serial = material.leaf().getSerialNumber();
+    if (answer.statusCode() == 403 && answer.body().contains("\"revoked\"")
+        && !serial.equals(refusedSerial)) {
+      refusedSerial = serial;
+      certificateRevoked.accept("the config service refused this proxy's certificate (serial "
+          + SerialNumbers.format(serial) + ") as revoked");
     }
   }
 

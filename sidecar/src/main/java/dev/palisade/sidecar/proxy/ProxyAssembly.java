@@ -121,7 +121,8 @@ record ProxyAssembly(ProxySettings settings, OriginalDestinationResolver inbound
         : new ConfigPoller(configEndpoint, podName,
             () -> runtime.tls().current().map(TlsContexts::material),
             update -> apply(runtime, update),
-            new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30))).start();
+            new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30)),
+            settings.certificates()::renewNow).start();
     return new RunningProxy(runtime, poller);
   }
 
