@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.palisade.e2e.node.PalisadeCli.Run;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -39,6 +40,7 @@ class RevocationE2eIT {
   static void removeIt() {
     Node.kubectl("delete", "certificaterevocations,identitysuspensions", "--all",
         "--ignore-not-found");
+    Node.kubectl("delete", "workloadcertificate", "copied", "-n", NS, "--ignore-not-found");
     if (mesh != null) {
       mesh.close();
     }
@@ -71,12 +73,49 @@ class RevocationE2eIT {
         .isEqualTo("InForce");
   }
 
+  /**
+   * A copy of a certificate and key (what an attacker takes away): here a WorkloadCertificate of
+   * the client's identity, presented from outside the pod straight to the server's proxy. It is
+   * served until it is revoked, and refused as {@code revoked} from then on.
+   */
   @Test
   @Order(2)
+  void aCopiedCertificateIsRefusedByTheServersProxyOnceRevoked() throws Exception {
+    mesh.apply("""
+        apiVersion: palisade.dev/v1alpha1
+        kind: WorkloadCertificate
+        metadata: {name: copied, namespace: %s}
+        spec: {spiffeId: "spiffe://cluster.local/ns/%1$s/sa/client", secretName: copied-tls}
+        """.formatted(NS));
+    await("the copy is written").atMost(Duration.ofSeconds(60)).until(() ->
+        Node.client().secrets().inNamespace(NS).withName("copied-tls").get() != null);
+    Secret secret = Node.client().secrets().inNamespace(NS).withName("copied-tls").get();
+    CopiedCertificate copy = CopiedCertificate.of(secret);
+    Pod server = mesh.pod(NS, "server");
+    assertThat(copy.servedBy(server)).as("the copy is a valid certificate of the client").isTrue();
+    double refusedBefore = mesh.proxyMetric(server, refusedHandshakes("revoked"));
+
+    mesh.apply("""
+        apiVersion: palisade.dev/v1alpha1
+        kind: CertificateRevocation
+        metadata: {name: copied-key}
+        spec: {trustDomain: cluster.local, serialNumber: "%s"}
+        """.formatted(copy.serial()));
+    long created = System.nanoTime();
+
+    await("refused").atMost(CUT_WITHIN).pollInterval(Duration.ofMillis(50))
+        .until(() -> !copy.servedBy(server));
+    assertThat(Duration.ofNanos(System.nanoTime() - created)).isLessThan(CUT_WITHIN);
+    assertThat(mesh.proxyMetric(server, refusedHandshakes("revoked")))
+        .isGreaterThan(refusedBefore);
+  }
+
+  @Test
+  @Order(3)
   void aSuspendedIdentityIsRefusedEverywhereCannotRenewAndRecoversWhenLifted() throws Exception {
     Pod client = mesh.pod(NS, "client");
     Pod server = mesh.pod(NS, "server");
-    double refusedBefore = mesh.proxyMetric(server, refusedHandshakes());
+    double refusedBefore = mesh.proxyMetric(server, refusedHandshakes("identity_suspended"));
     String identity = "spiffe://cluster.local/ns/" + NS + "/sa/client";
     try (HeldStream stream = HeldStream.open(mesh, "client", Duration.ofSeconds(120))) {
       Run suspend = palisade("suspend", NS + "/" + client.getMetadata().getName());
@@ -91,7 +130,8 @@ class RevocationE2eIT {
     }
     assertThat(mesh.demoApp(NS, "client", "get", mesh.serverUrl()).succeeded())
         .as("a new connection is refused").isFalse();
-    assertThat(mesh.proxyMetric(server, refusedHandshakes())).isGreaterThan(refusedBefore);
+    assertThat(mesh.proxyMetric(server, refusedHandshakes("identity_suspended")))
+        .isGreaterThan(refusedBefore);
 
     // A new pod of the identity cannot get a certificate while it is suspended.
     double suspendedSignings = operatorMetric(
@@ -116,8 +156,8 @@ class RevocationE2eIT {
         + "\"}";
   }
 
-  private static String refusedHandshakes() {
-    return "palisade_tls_handshakes_total{direction=\"inbound\",reason=\"identity_suspended\","
+  private static String refusedHandshakes(String reason) {
+    return "palisade_tls_handshakes_total{direction=\"inbound\",reason=\"" + reason + "\","
         + "result=\"failure\"}";
   }
 
