@@ -37,7 +37,7 @@ class SigningOutcomeTest {
         Map.entry(400, "malformed_request,malformed,too_large,bad_signature,weak_key,unsupported_key"),
         Map.entry(401, "missing_token,invalid_token,wrong_audience"),
         Map.entry(403, "not_service_account,not_pod_bound,pod_not_found,pod_uid_mismatch,"
-            + "pod_terminating,service_account_mismatch"),
+            + "pod_terminating,service_account_mismatch,identity_suspended"),
         Map.entry(413, "body_too_large"),
         Map.entry(429, "overloaded,rate_limited"),
         Map.entry(500, "internal_error"),
