@@ -12,9 +12,9 @@ import dev.palisade.operator.http.HttpServer;
 import dev.palisade.operator.http.RequestHandler;
 import dev.palisade.operator.http.Response;
 import dev.palisade.operator.injection.PodInjectionWebhook;
+import dev.palisade.operator.injection.WarmUpReviews;
 import dev.palisade.operator.injection.PodInjector;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
@@ -53,9 +53,7 @@ final class AotTraining {
         issuer, now, Duration.ofMinutes(10));
     Pem.parseCertificates(Pem.certificates(List.of(leaf, issuer.certificate())));
 
-    Pod pod = new PodBuilder().withNewMetadata().withName("app-0").withNamespace("demo")
-        .endMetadata().withNewSpec().withServiceAccountName("app").addNewContainer()
-        .withName("app").withImage("app:1").endContainer().endSpec().build();
+    Pod pod = WarmUpReviews.pod();
     Serialization.unmarshal(Serialization.asJson(pod), Pod.class);
     Serialization.unmarshal(Serialization.asJson(new TrustDomain()), TrustDomain.class);
     new PodInjector(config.injection()).decide(pod, Map.of("palisade.dev/inject", "enabled"));
@@ -77,7 +75,7 @@ final class AotTraining {
       for (int i = 0; i < ADMISSION_REVIEWS; i++) {
         HttpResponse<String> answer = client.send(HttpRequest.newBuilder(
                 base.resolve(PodInjectionWebhook.ENABLED_PATH))
-            .POST(HttpRequest.BodyPublishers.ofString(admissionReview(pod, i)))
+            .POST(HttpRequest.BodyPublishers.ofString(WarmUpReviews.review(i)))
             .header("Content-Type", "application/json").build(),
             HttpResponse.BodyHandlers.ofString());
         expect(200, answer);
@@ -86,20 +84,6 @@ final class AotTraining {
         }
       }
     }
-  }
-
-  private static String admissionReview(Pod pod, int i) {
-    Pod named = new PodBuilder(pod).editMetadata().withName("app-" + i).endMetadata().build();
-    return Serialization.asJson(Map.of(
-        "apiVersion", "admission.k8s.io/v1",
-        "kind", "AdmissionReview",
-        "request", Map.of(
-            "uid", "aot-training-" + i,
-            "kind", Map.of("group", "", "version", "v1", "kind", "Pod"),
-            "resource", Map.of("group", "", "version", "v1", "resource", "pods"),
-            "namespace", "demo",
-            "operation", "CREATE",
-            "object", named)));
   }
 
   private static void expect(int status, HttpResponse<String> answer) {

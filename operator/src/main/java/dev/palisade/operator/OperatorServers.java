@@ -24,6 +24,8 @@ import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What every replica serves, leader or not: the HTTPS endpoints (certificate signing, sidecar
@@ -35,6 +37,12 @@ public final class OperatorServers implements AutoCloseable {
   /** Signing threads and queued requests beyond them; more are refused with 429. */
   private static final int SIGNING_THREADS = 8;
   private static final int SIGNING_QUEUE = 64;
+  /**
+   * Reviews the webhook runs before it listens: about what one burst of pods sends (each pod is
+   * reviewed twice, by reinvocation), so the first real burst meets compiled code.
+   */
+  private static final int WEBHOOK_WARM_UP_REVIEWS = 1000;
+  private static final Logger LOG = LoggerFactory.getLogger(OperatorServers.class);
 
   private final java.util.concurrent.atomic.AtomicBoolean closed =
       new java.util.concurrent.atomic.AtomicBoolean();
@@ -91,6 +99,8 @@ public final class OperatorServers implements AutoCloseable {
         .bind(new InetSocketAddress(config.httpsPort()));
     // The webhook on a listener, event loop and worker pool of its own: a flood of forged
     // AdmissionReviews (anyone in the cluster can reach it) cannot take signing's or config's.
+    LOG.info("webhook warmed up with {} reviews in {} ms", WEBHOOK_WARM_UP_REVIEWS,
+        injection.warmUp(WEBHOOK_WARM_UP_REVIEWS).toMillis());
     HttpServer.Builder webhookServer = HttpServer.https("webhook", serving);
     PodInjectionWebhook.PATHS.forEach(path -> webhookServer.route("POST", path, injection));
     webhook = webhookServer.bind(new InetSocketAddress(config.webhookPort()));

@@ -63,6 +63,20 @@ class PodInjectionWebhookTest {
   }
 
   @Test
+  void theWarmUpRunsAnInjectionThroughTheWholePathAndRecordsNothing() throws Exception {
+    JsonNode warmUp = Json.MAPPER.readTree(call(PodInjectionWebhook.ENABLED_PATH,
+        WarmUpReviews.review(7)).body()).path("response");
+    assertThat(warmUp.path("patchType").asText()).as("its reviews are injections")
+        .isEqualTo("JSONPatch");
+    String before = scrape();
+
+    assertThat(webhook.warmUp(50)).isPositive();
+
+    assertThat(scrape()).as("no review counted").isEqualTo(before);
+    assertThat(notInjected).isEmpty();
+  }
+
+  @Test
   void anAlreadyInjectedPodGetsNoPatch() throws Exception {
     Pod pod = PodInjectorGoldenTest.read(DIR.resolve("in-reinvocation.yaml")).pod();
 
