@@ -96,6 +96,55 @@ shop_ip=$(kubectl get pod -n demo -l app=shop -o jsonpath='{.items[0].status.pod
 step "curl http://$shop_ip:15020/metrics | grep palisade_tls_handshakes_total   # the shop's proxy counted all three"
 curl -s "http://$shop_ip:15020/metrics" | grep -E '^palisade_(tls_handshakes_total|authz_decisions_total)' | grep -v ' 0.0$'
 
+# Incident response: revoke the frontend's certificate, then suspend its identity and lift it.
+frontend_ip=$(kubectl get pod -n demo -l app=frontend -o jsonpath='{.items[0].status.podIP}')
+identity=$(curl -s "http://$frontend_ip:15020/identity")
+serial=$(jq -r .serial <<<"$identity")
+step "kubectl apply -f - <<< CertificateRevocation of the frontend's certificate $serial   # a leaked key"
+kubectl apply -f - <<YAML
+apiVersion: palisade.dev/v1alpha1
+kind: CertificateRevocation
+metadata: {name: demo-frontend-$serial}
+spec:
+  trustDomain: cluster.local
+  serialNumber: "$serial"
+  expiresAt: "$(jq -r .notAfter <<<"$identity")"   # the certificate's notAfter: it ends then
+  reason: "the demo"
+YAML
+renewed=$serial
+for _ in $(seq 1 60); do
+  renewed=$(curl -s "http://$frontend_ip:15020/identity" | jq -r .serial)
+  [ "$renewed" = "$serial" ] || break
+  sleep 0.5
+done
+[ "$renewed" != "$serial" ] || die "the frontend's proxy did not renew its revoked certificate"
+kubectl get certificaterevocations
+echo "every proxy now refuses serial $serial; the frontend's proxy renewed with a new key: serial $renewed"
+step "kubectl exec -n demo deploy/frontend -- demo-app get http://shop.demo:8080/   # allowed again, with its new certificate"
+exec_app demo frontend get http://shop.demo:8080/ || die "the frontend should reach the shop with its new certificate"
+
+step "kubectl apply IdentitySuspension of spiffe://cluster.local/ns/demo/sa/frontend   # a compromised workload"
+kubectl apply -f - <<YAML
+apiVersion: palisade.dev/v1alpha1
+kind: IdentitySuspension
+metadata: {name: demo.frontend}
+spec: {spiffeId: "spiffe://cluster.local/ns/demo/sa/frontend", reason: "the demo"}
+YAML
+for _ in $(seq 1 20); do
+  exec_app demo frontend get http://shop.demo:8080/ >/dev/null 2>&1 || break
+  sleep 0.5
+done
+step "kubectl exec -n demo deploy/frontend -- demo-app get http://shop.demo:8080/   # refused: identity_suspended"
+if exec_app demo frontend get http://shop.demo:8080/; then die "the suspended frontend should have been refused"; fi
+curl -s "http://$shop_ip:15020/metrics" | grep -E '^palisade_tls_handshakes_total.*identity_suspended' | grep -v ' 0.0$'
+step "kubectl delete identitysuspension demo.frontend   # lifted"
+kubectl delete identitysuspension demo.frontend
+for _ in $(seq 1 20); do
+  exec_app demo frontend get http://shop.demo:8080/ >/dev/null 2>&1 && break
+  sleep 0.5
+done
+exec_app demo frontend get http://shop.demo:8080/ || die "the frontend should be back once the suspension is lifted"
+
 # The admission policy is active once the API server has compiled it (about a second).
 invalid="$PALISADE_ROOT/operator/src/test/resources/invalid/wc-other-namespace.yaml"
 for _ in $(seq 1 30); do
@@ -119,6 +168,7 @@ Try next:
   kubectl logs -n palisade-system deploy/palisade-operator
   kubectl edit accesspolicy -n demo shop-callers        # add spiffe://cluster.local/ns/demo/sa/checkout, then:
   kubectl exec -n demo deploy/checkout -c app -- /demo-app get http://shop.demo:8080/
+  kubectl get certificaterevocations,identitysuspensions   # docs/incident-response.md
   crictl --runtime-endpoint unix://$(containerd_socket) ps   # the node's containers
 Stop it all with: bash hack/cluster-down.sh   (add --purge to delete its state)
 TXT
