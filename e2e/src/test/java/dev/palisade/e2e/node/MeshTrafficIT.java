@@ -58,6 +58,15 @@ class MeshTrafficIT {
     assertThat(appStarted).isAfterOrEqualTo(proxyStarted);
   }
 
+  /** The chart requests 100m for the proxy: one event loop, whatever the node's CPU count. */
+  @Test
+  void theProxysEventLoopsFollowItsCpuRequest() {
+    Pod server = mesh.pod(mesh.namespace, "server");
+    String log = Node.kubectl("logs", "-n", mesh.namespace, server.getMetadata().getName(),
+        "-c", "palisade-proxy").orThrow();
+    assertThat(log).contains("transport, 1 event loops)");
+  }
+
   @Test
   void aPermittedClientIsServedAndTheWireCarriesOnlyTls13() throws Exception {
     byte[] pcap;

@@ -105,7 +105,9 @@ final class SidecarSpec {
             env(Env.TOKEN_FILE, SidecarContract.TOKEN_FILE),
             env(Env.TRUST_BUNDLE_FILE, SidecarContract.TRUST_BUNDLE_FILE),
             // The proxy is stopped after the apps, with what is left of this: its drain bound.
-            env(Env.TERMINATION_GRACE_PERIOD_SECONDS, Long.toString(grace)))
+            env(Env.TERMINATION_GRACE_PERIOD_SECONDS, Long.toString(grace)),
+            // Its event loops: one per CPU it requested, not one per CPU of the node.
+            cpuRequestEnv(Env.CPU_REQUEST_MILLICORES))
         // Up to 2 minutes for the JVM to start and the first certificate to arrive.
         .withStartupProbe(readyProbe(1, 120))
         .withReadinessProbe(readyProbe(5, 3))
@@ -219,6 +221,12 @@ final class SidecarSpec {
   private static EnvVar fieldEnv(String name, String fieldPath) {
     return new EnvVarBuilder().withName(name).withNewValueFrom().withNewFieldRef()
         .withApiVersion("v1").withFieldPath(fieldPath).endFieldRef().endValueFrom().build();
+  }
+
+  private static EnvVar cpuRequestEnv(String name) {
+    return new EnvVarBuilder().withName(name).withNewValueFrom().withNewResourceFieldRef()
+        .withContainerName(SidecarContract.PROXY_CONTAINER).withResource("requests.cpu")
+        .withDivisor(new Quantity("1m")).endResourceFieldRef().endValueFrom().build();
   }
 
   private static void flag(List<String> args, String flag, String value) {

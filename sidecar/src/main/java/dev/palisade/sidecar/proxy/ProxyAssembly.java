@@ -84,7 +84,8 @@ record ProxyAssembly(ProxySettings settings, OriginalDestinationResolver inbound
         .connectTimeout(flags.connectTimeout)
         .drainTimeout(DrainBudget.drainTimeout(flags.drainTimeout,
             flags.terminationGracePeriodSeconds))
-        .workerThreads(flags.workerThreads)
+        .workerThreads(EventLoopCount.of(flags.workerThreads, flags.cpuRequestMillicores,
+            Runtime.getRuntime().availableProcessors()))
         .peerLabelLimit(flags.metricsPeerLimit)
         .inboundDelivery(flags.inboundDelivery);
     if (flags.transport != null) {

@@ -163,8 +163,13 @@ public final class ProxyCommand implements Callable<Integer>, FromEnvironment {
   Long terminationGracePeriodSeconds;
 
   @Option(names = "--worker-threads", paramLabel = "<n>", defaultValue = "0",
-      description = "Event loop threads (0: one per CPU).")
+      description = "Event loop threads (0: one per CPU of --cpu-request, else per CPU).")
   int workerThreads;
+
+  @Option(names = "--cpu-request", paramLabel = "<millicores>",
+      description = "The container's CPU request, which sizes the event loops (env "
+          + Env.CPU_REQUEST_MILLICORES + ").")
+  Integer cpuRequestMillicores;
 
   @Option(names = "--max-connections", paramLabel = "<n>",
       description = "Connections open at once before new ones are refused (default: from the"
@@ -198,7 +203,8 @@ public final class ProxyCommand implements Callable<Integer>, FromEnvironment {
         "--ca-bundle", Env.TRUST_BUNDLE_FILE,
         "--token-file", Env.TOKEN_FILE,
         "--pod-name", Env.POD_NAME,
-        "--termination-grace-period", Env.TERMINATION_GRACE_PERIOD_SECONDS);
+        "--termination-grace-period", Env.TERMINATION_GRACE_PERIOD_SECONDS,
+        "--cpu-request", Env.CPU_REQUEST_MILLICORES);
   }
 
   @Override

@@ -116,8 +116,9 @@ public final class ProxyRuntime implements AdminEndpoints, AutoCloseable {
     ownPorts.add(inboundAddress());
     ownPorts.add(outboundAddress());
     ownPorts.add(adminAddress());
-    LOG.info("listening: inbound {}, outbound {}, admin {} ({} transport)",
-        inboundAddress(), outboundAddress(), adminAddress(), transport);
+    LOG.info("listening: inbound {}, outbound {}, admin {} ({} transport, {} event loops)",
+        inboundAddress(), outboundAddress(), adminAddress(), transport,
+        settings.eventLoopThreads());
   }
 
   private Channel listen(Transport transport, InetSocketAddress address,

@@ -59,6 +59,11 @@ public final class SidecarContract {
     /** The pod's {@code terminationGracePeriodSeconds}: bounds the proxy's drain. */
     public static final String TERMINATION_GRACE_PERIOD_SECONDS =
         "PALISADE_TERMINATION_GRACE_PERIOD_SECONDS";
+    /**
+     * The proxy container's CPU request in millicores (downward API): {@code --cpu-request},
+     * which sizes its event loops (a JVM sees the node's CPUs, not its share).
+     */
+    public static final String CPU_REQUEST_MILLICORES = "PALISADE_CPU_REQUEST_MILLICORES";
 
     private Env() {}
   }
