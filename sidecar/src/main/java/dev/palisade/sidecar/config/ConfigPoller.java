@@ -1,6 +1,7 @@
 package dev.palisade.sidecar.config;
 
 import dev.palisade.common.config.ConfigDocument;
+import dev.palisade.common.json.ErrorDocument;
 import dev.palisade.common.json.JsonDocuments;
 import dev.palisade.common.pki.Pem;
 import dev.palisade.common.pki.SerialNumbers;
@@ -147,11 +148,20 @@ public final class ConfigPoller implements AutoCloseable {
 
   private void renewIfRevoked(HttpResponse<String> answer, TlsMaterial material) {
     BigInteger serial = material.leaf().getSerialNumber();
-    if (answer.statusCode() == 403 && answer.body().contains("\"revoked\"")
+    if (answer.statusCode() == 403 && "revoked".equals(errorOf(answer.body()))
         && !serial.equals(refusedSerial)) {
       refusedSerial = serial;
       certificateRevoked.accept("the config service refused this proxy's certificate (serial "
           + SerialNumbers.format(serial) + ") as revoked");
+    }
+  }
+
+  /** The {@code error} of a refusal's {@link ErrorDocument}, or null if the body is not one. */
+  private static String errorOf(String body) {
+    try {
+      return JSON.read(body, ErrorDocument.class).error();
+    } catch (IllegalArgumentException e) {
+      return null;
     }
   }
 
