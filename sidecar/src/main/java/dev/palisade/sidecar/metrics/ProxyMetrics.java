@@ -50,6 +50,7 @@ public final class ProxyMetrics implements TlsMaterialHolder.Listener {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<Direction, Counter> handshakeSuccesses = new EnumMap<>(Direction.class);
+  private final Map<Direction, Counter> resumedHandshakes = new EnumMap<>(Direction.class);
   private final Map<Direction, Map<HandshakeFailure, Counter>> handshakeFailures =
       new EnumMap<>(Direction.class);
   private final Map<Direction, Map<PlaintextReason, Counter>> plaintext =
@@ -95,6 +96,11 @@ public final class ProxyMetrics implements TlsMaterialHolder.Listener {
     for (Direction direction : Direction.values()) {
       String d = direction.label();
       handshakeSuccesses.put(direction, handshakes(d, SUCCESS, NO_REASON));
+      resumedHandshakes.put(direction, Counter.builder("palisade.tls.resumed.handshakes")
+          .description("Successful mTLS handshakes that resumed an earlier session (a part of"
+              + " palisade_tls_handshakes_total{result=\"success\"})")
+          .tag("direction", d)
+          .register(registry));
       Map<HandshakeFailure, Counter> failures = new EnumMap<>(HandshakeFailure.class);
       for (HandshakeFailure reason : HandshakeFailure.values()) {
         failures.put(reason, handshakes(d, FAILURE, reason.label()));
@@ -199,9 +205,16 @@ public final class ProxyMetrics implements TlsMaterialHolder.Listener {
         .register(registry);
   }
 
-  /** @param group the key exchange group's label ({@link KeyExchangeGroups#LABELS}) */
-  public void handshakeSucceeded(Direction direction, Duration took, String group) {
+  /**
+   * @param group the key exchange group's label ({@link KeyExchangeGroups#LABELS})
+   * @param resumed whether it resumed an earlier session
+   */
+  public void handshakeSucceeded(Direction direction, Duration took, String group,
+      boolean resumed) {
     handshakeSuccesses.get(direction).increment();
+    if (resumed) {
+      resumedHandshakes.get(direction).increment();
+    }
     DistributionDataPoint durations = handshakeDurations.get(direction).get(group);
     if (durations == null) {
       throw new IllegalArgumentException("unknown key exchange group label " + group);

@@ -7,7 +7,9 @@ import dev.palisade.sidecar.metrics.PlaintextReason;
 import dev.palisade.sidecar.metrics.ProxyMetrics;
 import dev.palisade.sidecar.tls.HandshakeFailure;
 import dev.palisade.sidecar.tls.KeyExchangeGroups;
+import dev.palisade.sidecar.tls.TlsSessions;
 import io.micrometer.core.instrument.Counter;
+import io.netty.handler.ssl.SslHandler;
 import java.time.Duration;
 
 /**
@@ -58,13 +60,13 @@ final class AdmissionRecord {
     return peer;
   }
 
-  /** @param group the key exchange group negotiated ({@link KeyExchangeGroups#negotiated}) */
-  boolean succeeded(String group) {
+  /** The handshake {@code tls} completed, and the peer is admitted. */
+  boolean succeeded(SslHandler tls) {
     if (!decide()) {
       return false;
     }
     metrics.handshakeSucceeded(direction, Duration.ofNanos(System.nanoTime() - startNanos),
-        group);
+        KeyExchangeGroups.negotiated(tls), TlsSessions.resumed(tls));
     return true;
   }
 

@@ -10,7 +10,6 @@ import dev.palisade.sidecar.metrics.ProxyMetrics;
 import dev.palisade.sidecar.proxy.ProtocolSniffer.Detected;
 import dev.palisade.sidecar.tls.HandshakeFailure;
 import dev.palisade.sidecar.tls.HandshakeFailures;
-import dev.palisade.sidecar.tls.KeyExchangeGroups;
 import dev.palisade.sidecar.tls.PeerRejectedException;
 import dev.palisade.sidecar.tls.TlsContexts;
 import dev.palisade.sidecar.tls.TlsMaterialHolder;
@@ -137,7 +136,7 @@ final class InboundAdmission extends ChannelInboundHandlerAdapter {
           ctx.channel().remoteAddress(), context.port(), authorization.audited());
     }
     if (plaintext == null) {
-      record.succeeded(KeyExchangeGroups.negotiated(ctx.pipeline().get(SslHandler.class)));
+      record.succeeded(ctx.pipeline().get(SslHandler.class));
     } else {
       record.plaintext(plaintext);
     }

@@ -6,7 +6,6 @@ import dev.palisade.sidecar.metrics.PlaintextReason;
 import dev.palisade.sidecar.metrics.ProxyMetrics;
 import dev.palisade.sidecar.tls.HandshakeFailure;
 import dev.palisade.sidecar.tls.HandshakeFailures;
-import dev.palisade.sidecar.tls.KeyExchangeGroups;
 import dev.palisade.sidecar.tls.PeerRejectedException;
 import dev.palisade.sidecar.tls.TlsContexts;
 import dev.palisade.sidecar.tls.TlsMaterialHolder;
@@ -159,7 +158,7 @@ final class OutboundAdmission extends ChannelInboundHandlerAdapter {
       refuse(e.reason(), e.getMessage());
       return;
     }
-    record.succeeded(KeyExchangeGroups.negotiated(tls));
+    record.succeeded(tls);
     upstream.pipeline().remove(ServerIdentityCheck.NAME);
     admitted();
   }

@@ -59,7 +59,9 @@ record ProxyAssembly(ProxySettings settings, OriginalDestinationResolver inbound
     URI caEndpoint = caEndpoint(flags);
     URI configEndpoint = configEndpoint(flags);
     TlsSettings tls = new TlsSettings(trustDomain, TlsVersion.parse(flags.minTlsVersion),
-        Duration.ofHours(1), Clock.systemUTC(), VerificationExecutor.shared());
+        TlsSettings.SESSION_TIMEOUT, flags.outboundSessionResumption, flags.keyExchangeGroups,
+        Clock.systemUTC(),
+        VerificationExecutor.shared());
     ProxySettings.Builder builder = ProxySettings.builder(trustDomain).tls(tls)
         .certificates(caEndpoint != null ? caSource(flags, caEndpoint) : pemSource(flags));
     if (flags.config != null) {

@@ -6,9 +6,11 @@ import dev.palisade.common.sidecar.SidecarContract.Env;
 import dev.palisade.sidecar.cli.Cli;
 import dev.palisade.sidecar.cli.FromEnvironment;
 import dev.palisade.sidecar.metrics.PeerLabels;
+import dev.palisade.sidecar.tls.KeyExchangeGroups;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -135,6 +137,18 @@ public final class ProxyCommand implements Callable<Integer>, FromEnvironment {
   @Option(names = "--min-tls-version", paramLabel = "<1.3|1.2>", defaultValue = "1.3",
       description = "The oldest TLS version accepted.")
   String minTlsVersion;
+
+  @Option(names = "--key-exchange-groups", paramLabel = "<group,...>", split = ",",
+      defaultValue = KeyExchangeGroups.PREFERRED_FLAG,
+      description = "Key exchange groups offered, most preferred first (default: ${DEFAULT-VALUE})."
+          + " Fewer, to match a peer's policy: X25519, P-256.")
+  List<String> keyExchangeGroups;
+
+  @Option(names = "--outbound-session-resumption", paramLabel = "<true|false>", arity = "1",
+      defaultValue = "true",
+      description = "Offer upstream proxies to resume an earlier TLS session (false: every outbound"
+          + " connection makes a full handshake).")
+  boolean outboundSessionResumption;
 
   @Option(names = "--handshake-timeout", paramLabel = "<duration>", defaultValue = "10s",
       description = "From accept to admission: detection, handshake, identity, policy.")

@@ -10,6 +10,7 @@ import io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBeh
 import io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSslContextOption;
+import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -84,7 +85,7 @@ public record TlsContexts(TlsMaterial material, SpiffeId identity, SslContext se
           // The peer's chain is verified as a delegated task, on settings.verification().
           .option(OpenSslContextOption.USE_TASKS, true)
           .option(OpenSslContextOption.GROUPS,
-              KeyExchangeGroups.PREFERRED.toArray(String[]::new))
+              settings.groups().toArray(String[]::new))
           .applicationProtocolConfig(ALPN)
           .sessionTimeout(settings.sessionTimeout().toSeconds())
           .build();
@@ -97,12 +98,16 @@ public record TlsContexts(TlsMaterial material, SpiffeId identity, SslContext se
               PeerVerifier.MAX_CERTIFICATE_LIST_BYTES)
           .option(OpenSslContextOption.USE_TASKS, true)
           .option(OpenSslContextOption.GROUPS,
-              KeyExchangeGroups.PREFERRED.toArray(String[]::new))
+              settings.groups().toArray(String[]::new))
           // Peers are identified by SPIFFE ID, checked after the handshake; never by hostname.
           .endpointIdentificationAlgorithm(null)
           .applicationProtocolConfig(ALPN)
           .sessionTimeout(settings.sessionTimeout().toSeconds())
           .build();
+      if (!settings.outboundResumption()) {
+        // Our client keeps no sessions, so it never offers one: every handshake a full one.
+        ((OpenSslSessionContext) client.sessionContext()).setSessionCacheEnabled(false);
+      }
       return new TlsContexts(material, identity, server, client, settings.verification());
     } catch (SSLException | RuntimeException e) {
       throw new InvalidTlsMaterialException("BoringSSL refused the material: " + e.getMessage(), e);

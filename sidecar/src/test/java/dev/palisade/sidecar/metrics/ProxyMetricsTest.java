@@ -36,6 +36,7 @@ class ProxyMetricsTest {
     assertThat(families).containsExactlyInAnyOrder(
         "palisade_tls_handshakes_total counter",
         "palisade_tls_handshake_duration_seconds histogram",
+        "palisade_tls_resumed_handshakes_total counter",
         "palisade_connections_active gauge",
         "palisade_connections_total counter",
         "palisade_connections_terminated_total counter",
@@ -82,7 +83,8 @@ class ProxyMetricsTest {
   @Test
   void recordsWhatHappened() {
     metrics.handshakeSucceeded(Direction.INBOUND, Duration.ofMillis(3),
-        KeyExchangeGroups.POST_QUANTUM);
+        KeyExchangeGroups.POST_QUANTUM, false);
+    metrics.handshakeSucceeded(Direction.OUTBOUND, Duration.ofMillis(1), "X25519", true);
     metrics.handshakeFailed(Direction.OUTBOUND, HandshakeFailure.IDENTITY_MISMATCH);
     metrics.plaintextAccepted(Direction.INBOUND, PlaintextReason.DISABLED);
     metrics.inboundDecision("audit", PeerLabels.PLAINTEXT);
@@ -105,6 +107,10 @@ class ProxyMetricsTest {
         Map.of("direction", "inbound", "group", "X25519"))).isZero();
     assertThat(Metrics.value(scrape, "palisade_tls_handshake_duration_seconds_bucket",
         Map.of("direction", "inbound", "le", "0.002"))).isZero();
+    assertThat(Metrics.value(scrape, "palisade_tls_resumed_handshakes_total",
+        Map.of("direction", "inbound"))).isZero();
+    assertThat(Metrics.value(scrape, "palisade_tls_resumed_handshakes_total",
+        Map.of("direction", "outbound"))).isEqualTo(1);
     assertThat(Metrics.value(scrape, "palisade_tls_handshakes_total",
         Metrics.handshake("outbound", "failure", "identity_mismatch"))).isEqualTo(1);
     assertThat(Metrics.value(scrape, "palisade_tls_handshakes_total",

@@ -43,6 +43,13 @@ public final class Mesh implements AutoCloseable {
   /** @param bSettings more settings for B, such as a certificate source of its own */
   public static Mesh start(TestCa ca, int applicationPort, InboundPolicy bInbound,
       Optional<SpiffeId> expectedOverride, Consumer<ProxySettings.Builder> bSettings) {
+    return start(ca, applicationPort, bInbound, expectedOverride, bSettings, settings -> { });
+  }
+
+  /** @param aSettings more settings for A, the client side */
+  public static Mesh start(TestCa ca, int applicationPort, InboundPolicy bInbound,
+      Optional<SpiffeId> expectedOverride, Consumer<ProxySettings.Builder> bSettings,
+      Consumer<ProxySettings.Builder> aSettings) {
     Sidecar b = Sidecar.start(ca, "shop", "cart",
         new SidecarConfig("b", bInbound, OutboundPolicy.passthrough()),
         FixedDestinationResolver.localPort(applicationPort),
@@ -57,7 +64,7 @@ public final class Mesh implements AutoCloseable {
             Map.of("127.0.0.1:" + bInboundAddress.getPort(), expected), false)),
         FixedDestinationResolver.localPort(1),
         new FixedDestinationResolver(new InetSocketAddress(InetAddress.getLoopbackAddress(),
-            bInboundAddress.getPort())));
+            bInboundAddress.getPort())), aSettings);
     return new Mesh(a, b);
   }
 
