@@ -19,6 +19,7 @@ import io.netty.handler.ssl.SslHandler;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
 
 /**
@@ -74,7 +75,8 @@ public record TlsContexts(TlsMaterial material, SpiffeId identity, SslContext se
     PeerVerifier verifier = new PeerVerifier(material.trustBundle(), settings.trustDomain(),
         settings.clock(), revocations);
     try {
-      SslContext server = SslContextBuilder.forServer(material.key(), chain)
+      KeyManagerFactory keys = SingleKeyManagerFactory.of(material.key(), chain);
+      SslContext server = SslContextBuilder.forServer(keys)
           .sslProvider(SslProvider.OPENSSL)
           .protocols(settings.protocols())
           .clientAuth(ClientAuth.REQUIRE)
@@ -91,7 +93,7 @@ public record TlsContexts(TlsMaterial material, SpiffeId identity, SslContext se
           .build();
       SslContext client = SslContextBuilder.forClient()
           .sslProvider(SslProvider.OPENSSL)
-          .keyManager(material.key(), chain)
+          .keyManager(keys)
           .protocols(settings.protocols())
           .trustManager(new SpiffeTrustManager(verifier))
           .option(OpenSslContextOption.MAX_CERTIFICATE_LIST_BYTES,
