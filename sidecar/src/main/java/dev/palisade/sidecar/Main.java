@@ -4,6 +4,7 @@ import dev.palisade.sidecar.cli.Cli;
 import dev.palisade.sidecar.intercept.InitCommand;
 import dev.palisade.sidecar.intercept.RedirectedDestinations;
 import dev.palisade.sidecar.proxy.ProxyCommand;
+import dev.palisade.sidecar.proxy.StartupWarmUp;
 import dev.palisade.sidecar.selfcheck.SelfCheckCommand;
 import java.io.PrintStream;
 import java.util.Map;
@@ -31,6 +32,9 @@ public final class Main implements Callable<Integer> {
   boolean help;
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("proxy")) {
+      StartupWarmUp.begin(); // on the other CPU, while picocli reads the flags
+    }
     System.exit(commandLine(System.getenv(), System.out, System.err).execute(args));
   }
 
