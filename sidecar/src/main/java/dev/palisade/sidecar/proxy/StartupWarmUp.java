@@ -3,6 +3,7 @@ package dev.palisade.sidecar.proxy;
 import dev.palisade.sidecar.tls.BoringSsl;
 import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
+import org.slf4j.LoggerFactory;
 
 /**
  * Work every proxy start needs that does not depend on its flags, begun on a second thread
@@ -16,6 +17,9 @@ public final class StartupWarmUp {
 
   /** Starts the warm-up on a daemon thread; failures are left for the real use to report. */
   public static void begin() {
+    // Logging first, on this thread: SLF4J set up by two threads at once warns that it replayed
+    // the calls it held meanwhile.
+    LoggerFactory.getLogger(StartupWarmUp.class);
     Thread.ofPlatform().name("palisade-warm-up").daemon().start(() -> {
       try {
         BoringSsl.requireAvailable();

@@ -3,9 +3,11 @@ package dev.palisade.sidecar.selfcheck;
 import dev.palisade.common.policy.InboundPolicy;
 import dev.palisade.common.policy.OutboundPolicy;
 import dev.palisade.common.policy.SidecarConfig;
+import dev.palisade.common.sidecar.SidecarContract.Env;
 import dev.palisade.common.spiffe.WorkloadIdentity;
 import dev.palisade.sidecar.proxy.FixedDestinationResolver;
 import dev.palisade.sidecar.proxy.OriginalDestinationResolver;
+import dev.palisade.sidecar.proxy.ProxyCommand;
 import dev.palisade.sidecar.proxy.ProxyRuntime;
 import dev.palisade.sidecar.proxy.ProxySettings;
 import dev.palisade.sidecar.tls.InvalidTlsMaterialException;
@@ -65,6 +67,12 @@ public final class SelfCheckCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "n must be at least 1, not " + connections);
     }
     long started = System.nanoTime();
+    // The flags of an injected pod parse (and, in the packaging's training run, are recorded).
+    ProxyCommand.check(Map.of(Env.TRUST_DOMAIN, TRUST_DOMAIN, Env.TRUST_BUNDLE_FILE, "ca.crt",
+            Env.POD_NAME, "selfcheck", Env.TERMINATION_GRACE_PERIOD_SECONDS, "30",
+            Env.CPU_REQUEST_MILLICORES, "100"),
+        "--cert=tls.crt", "--key=tls.key", "--inbound-target-port=8080",
+        "--outbound-target=127.0.0.1:1", "--handshake-timeout=10s", "--idle-timeout=1h");
     ThrowawayCa ca = new ThrowawayCa(TRUST_DOMAIN);
     try (EchoServer echo = EchoServer.start()) {
       WorkloadIdentity server = new WorkloadIdentity(TRUST_DOMAIN, "selfcheck", "server");
