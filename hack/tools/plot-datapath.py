@@ -5,8 +5,9 @@
   plot-datapath.py plots  DATAPATH.csv OUTDIR [--machine FILE]
                                                        bar charts (PNG): the median of the runs,
                                                        min-max error bars
-  plot-datapath.py memory PROXY-MEMORY.csv OUTDIR      peak memory over connections (PNG), from
-                                                       hack/bench-proxy-memory.sh
+  plot-datapath.py memory PROXY-MEMORY.csv... OUTDIR   peak memory over connections (PNG), from
+                                                       hack/bench-proxy-memory.sh (one CSV per
+                                                       limit, or several concatenated)
 
 DATAPATH.csv is hack/bench-datapath.sh's: run,contender,figure,side,value,unit (side A, B, A2 or
 -). The table needs only the standard library; the plots need matplotlib (Debian's
@@ -330,25 +331,30 @@ def plots(path, out, machine):
     save(fig, plt, out, "startup.png", footer)
 
 
-def memory_curve(path, out):
-    """hack/bench-proxy-memory.sh's CSV: limit_mib,connections,side,peak_mib,oom_kills,rps."""
+def memory_curve(paths, out):
+    """hack/bench-proxy-memory.sh's CSVs: limit_mib,connections,side,peak_mib,oom_kills,rps."""
     plt = pyplot()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     series = defaultdict(list)
     limits = set()
-    with open(path, newline="") as f:
-        for row in csv.DictReader(line for line in f if not line.startswith("#")):
-            series[(row["limit_mib"], row["side"])].append(
-                (int(row["connections"]), float(row["peak_mib"]), int(row["oom_kills"] or 0)))
-            limits.add(row["limit_mib"])
+    for path in paths:
+        with open(path, newline="") as f:
+            for row in csv.DictReader(line for line in f if not line.startswith("#")):
+                if not row["connections"].isdigit():  # a repeated header
+                    continue
+                series[(row["limit_mib"], row["side"])].append(
+                    (int(row["connections"]), float(row["peak_mib"]), int(row["oom_kills"] or 0)))
+                limits.add(row["limit_mib"])
     fig, ax = plt.subplots(figsize=(7, 4.5))
     styles = {"A": ("-", "o", "A: client side"), "B": ("--", "s", "B: server side")}
+    shades = ["#1f5fbf", "#7fa7e6", "#0b2e66", "#4f86d9"]  # one per limit, Palisade's blues
+    order = sorted(limits, key=float)
     for (limit, side), points in sorted(series.items()):
         points.sort()
         line, marker, label = styles.get(side, ("-", "o", side))
         ax.plot([p[0] for p in points], [p[1] for p in points], line, marker=marker,
-                color=COLORS["palisade"], label=f"{label}, limit {limit} MiB")
+                color=shades[order.index(limit) % len(shades)], label=f"{label}, limit {limit} MiB")
         for n, peak, kills in points:
             if kills:
                 ax.annotate(f"OOM kill ×{kills}", (n, peak), color="red", fontsize=7,
@@ -358,6 +364,8 @@ def memory_curve(path, out):
         ax.axhline(float(limit), color="red", linestyle=":", linewidth=1)
         ax.annotate(f"memory limit {limit} MiB", (ax.get_xlim()[0], float(limit)), va="bottom",
                     fontsize=7, color="red")
+    ax.set_ylim(bottom=0)
+    ax.set_xlim(left=0)
     ax.set_xlabel("concurrent keep-alive connections through the pair")
     ax.set_ylabel("peak memory of the proxy's cgroup (MiB)")
     ax.set_title("Palisade proxy memory over connections (each proxy in its own memory cgroup)")
@@ -378,7 +386,7 @@ def main(argv):
         machine = argv[argv.index("--machine") + 1] if "--machine" in argv else None
         plots(argv[1], argv[2], machine)
     elif len(argv) >= 3 and argv[0] == "memory":
-        memory_curve(argv[1], argv[2])
+        memory_curve(argv[1:-1], argv[-1])
     else:
         sys.exit(__doc__)
 
