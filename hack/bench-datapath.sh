@@ -535,7 +535,7 @@ measure() { # run config phase
       ;;
     churn_full | churn_resume)
       phase "$DP" churn -addr "$TARGET" -conns "$CHURN_CONNS" -warmup "$CHURN_WARMUP" \
-        -requests "$CHURN_REQUESTS"
+        -requests "$CHURN_REQUESTS" -timeout 900s
       RES[$k|$3_cps]=$(field rate)
       latencies "$k|$3"
       # CPU over warm-up and measured connections, per 1000 connections (handshakes)

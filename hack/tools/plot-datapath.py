@@ -164,8 +164,15 @@ def pyplot():
     return plt
 
 
-def bars(ax, data, figure, title, unit, contenders=CONTENDERS, sides=("-",), log=False):
-    """Bars of the median per contender (and side), min-max error bars, values on top."""
+def bars(ax, data, figure, title, unit, contenders=CONTENDERS, sides=("-",), log=False,
+         note_direct=False):
+    """Bars of the median per contender (and side), min-max error bars, values on top.
+    note_direct: direct as a note under the title instead of a bar (it would dwarf the rest)."""
+    if note_direct:
+        v = data.get(("direct", figure, "-"))
+        contenders = [c for c in contenders if c != "direct"]
+        if v:
+            title += f"\n(direct, no TLS: {fmt(statistics.median(v))} {unit}, not drawn)"
     xs, heights, lows, highs, colors, hatches, ticks, tick_labels = [], [], [], [], [], [], [], []
     x = 0.0
     width = 0.8 / len(sides)
@@ -251,8 +258,10 @@ def plots(path, out, machine):
     save(fig, plt, out, "requests.png", footer)
 
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))
-    bars(axes[0], data, "churn_full_cps", "Full handshakes (resumption off)", "new connections/s")
-    bars(axes[1], data, "churn_resume_cps", "Resumption as by default", "new connections/s")
+    bars(axes[0], data, "churn_full_cps", "Full handshakes (resumption off)", "new connections/s",
+         note_direct=True)
+    bars(axes[1], data, "churn_resume_cps", "Resumption as by default", "new connections/s",
+         note_direct=True)
     fig.suptitle("Handshakes per second: a new connection per 1 KB request, 16 workers")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     save(fig, plt, out, "handshakes.png", footer)
