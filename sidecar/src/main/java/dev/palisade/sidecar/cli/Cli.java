@@ -5,33 +5,27 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import picocli.CommandLine;
 
 /**
- * How every {@code palisade-proxy} command is parsed: the one converter for ports and the one for
- * durations, defaults from the environment, and the exit codes (0 done, 1 failed, 2 bad flags:
- * the message and a pointer to {@code --help}, on stderr).
+ * How the picocli {@code palisade-proxy} commands ({@code init}, {@code selfcheck}) are parsed:
+ * the one converter for ports and the one for durations, and the exit codes (0 done, 1 failed,
+ * 2 bad flags: the message and a pointer to {@code --help}, on stderr). {@code proxy} has its
+ * own parser ({@link FlagParser}) with the same exit codes.
  */
 public final class Cli {
 
   private Cli() {}
 
-  /**
-   * A command line for {@code command} (a picocli {@code @Command}), with flags defaulting from
-   * {@code environment} as {@link EnvironmentDefaults} maps them.
-   */
-  public static CommandLine commandLine(Object command, Map<String, String> environment,
-      PrintStream out, PrintStream err) {
-    return configure(new CommandLine(command), environment, out, err);
+  /** A command line for {@code command} (a picocli {@code @Command}). */
+  public static CommandLine commandLine(Object command, PrintStream out, PrintStream err) {
+    return configure(new CommandLine(command), out, err);
   }
 
   /** Configures {@code line} and the subcommands it has so far. */
-  public static CommandLine configure(CommandLine line, Map<String, String> environment,
-      PrintStream out, PrintStream err) {
+  public static CommandLine configure(CommandLine line, PrintStream out, PrintStream err) {
     line.registerConverter(Port.class, new PortConverter())
         .registerConverter(Duration.class, new DurationConverter())
-        .setDefaultValueProvider(new EnvironmentDefaults(environment))
         .setOut(writer(out))
         .setErr(writer(err))
         .setParameterExceptionHandler(Cli::usageError)
@@ -42,9 +36,9 @@ public final class Cli {
     return line;
   }
 
-  /** Runs {@code command} with the process's environment and streams; returns the exit code. */
+  /** Runs {@code command} with the process's streams; returns the exit code. */
   public static int run(Object command, String... args) {
-    return commandLine(command, System.getenv(), System.out, System.err).execute(args);
+    return commandLine(command, System.out, System.err).execute(args);
   }
 
   private static int usageError(CommandLine.ParameterException e, String[] args) {

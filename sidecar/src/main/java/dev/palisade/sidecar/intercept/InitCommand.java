@@ -101,7 +101,7 @@ public final class InitCommand implements Callable<Integer> {
 
   static int run(List<String> args, PrintStream out, PrintStream err,
       Function<IpFamily, Iptables> iptables, boolean ipv6Enabled) {
-    return Cli.commandLine(new InitCommand(iptables, () -> ipv6Enabled), Map.of(), out, err)
+    return Cli.commandLine(new InitCommand(iptables, () -> ipv6Enabled), out, err)
         .execute(args.toArray(String[]::new));
   }
 
@@ -112,7 +112,7 @@ public final class InitCommand implements Callable<Integer> {
    */
   static InitCommand parse(List<String> args) {
     InitCommand command = new InitCommand(null, () -> false);
-    Cli.commandLine(command, Map.of(), System.out, System.err)
+    Cli.commandLine(command, System.out, System.err)
         .parseArgs(args.toArray(String[]::new));
     command.mode();
     command.config();

@@ -32,7 +32,7 @@ final class Upstreams {
   /** @param source the local address to connect from, or null for the kernel's choice */
   ChannelFuture connect(Channel downstream, InetSocketAddress destination,
       InetSocketAddress source, Consumer<Channel> pipeline) {
-    return new Bootstrap()
+    Bootstrap bootstrap = new Bootstrap()
         .group(downstream.eventLoop())
         .channel(transport.socketChannel())
         .option(ChannelOption.AUTO_READ, false)
@@ -44,7 +44,10 @@ final class Upstreams {
           protected void initChannel(Channel channel) {
             pipeline.accept(channel);
           }
-        })
-        .connect(destination, source);
+        });
+    if (source != null) {
+      transport.fromFixedSource(bootstrap);
+    }
+    return bootstrap.connect(destination, source);
   }
 }

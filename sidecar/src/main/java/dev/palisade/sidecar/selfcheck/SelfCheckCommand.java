@@ -3,9 +3,11 @@ package dev.palisade.sidecar.selfcheck;
 import dev.palisade.common.policy.InboundPolicy;
 import dev.palisade.common.policy.OutboundPolicy;
 import dev.palisade.common.policy.SidecarConfig;
+import dev.palisade.common.sidecar.SidecarContract.Env;
 import dev.palisade.common.spiffe.WorkloadIdentity;
 import dev.palisade.sidecar.proxy.FixedDestinationResolver;
 import dev.palisade.sidecar.proxy.OriginalDestinationResolver;
+import dev.palisade.sidecar.proxy.ProxyCommand;
 import dev.palisade.sidecar.proxy.ProxyRuntime;
 import dev.palisade.sidecar.proxy.ProxySettings;
 import dev.palisade.sidecar.tls.InvalidTlsMaterialException;
@@ -18,6 +20,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -65,6 +69,12 @@ public final class SelfCheckCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "n must be at least 1, not " + connections);
     }
     long started = System.nanoTime();
+    try {
+      checkTheFlags();
+    } catch (IOException | IllegalArgumentException e) {
+      spec.commandLine().getErr().println("selfcheck failed: " + e);
+      return 1;
+    }
     ThrowawayCa ca = new ThrowawayCa(TRUST_DOMAIN);
     try (EchoServer echo = EchoServer.start()) {
       WorkloadIdentity server = new WorkloadIdentity(TRUST_DOMAIN, "selfcheck", "server");
@@ -88,6 +98,27 @@ public final class SelfCheckCommand implements Callable<Integer> {
     } catch (Exception e) {
       spec.commandLine().getErr().println("selfcheck failed: " + e);
       return 1;
+    }
+  }
+
+  /**
+   * An injected pod's flags and a policy file parse. In the packaging's training run this also
+   * records that path (and the JSON reader every proxy uses for its policy) in the AOT cache.
+   */
+  private static void checkTheFlags() throws IOException {
+    Path policy = Files.createTempFile("palisade-selfcheck", ".json");
+    try {
+      Files.writeString(policy, "{\"version\": \"1\", \"inbound\": {\"defaultMode\": \"STRICT\"},"
+          + " \"outbound\": {\"meshed\": {\"127.0.0.1:1\": \"spiffe://" + TRUST_DOMAIN
+          + "/ns/selfcheck/sa/server\"}}}");
+      ProxyCommand.check(Map.of(Env.TRUST_DOMAIN, TRUST_DOMAIN, Env.TRUST_BUNDLE_FILE, "ca.crt",
+              Env.POD_NAME, "selfcheck", Env.TERMINATION_GRACE_PERIOD_SECONDS, "30",
+              Env.CPU_REQUEST_MILLICORES, "100"),
+          "--cert=tls.crt", "--key=tls.key", "--inbound-target-port=8080",
+          "--outbound-target=127.0.0.1:1", "--handshake-timeout=10s", "--idle-timeout=1h",
+          "--config=" + policy);
+    } finally {
+      Files.deleteIfExists(policy);
     }
   }
 

@@ -29,12 +29,25 @@ public final class KubeDuration {
       throw new IllegalArgumentException(
           "not a duration: '" + text + "' (use a number and a unit, such as 24h, 90m or 1h30m)");
     }
-    BigDecimal nanos = BigDecimal.ZERO;
-    Matcher term = TERM.matcher(text);
-    while (term.find()) {
-      nanos = nanos.add(new BigDecimal(term.group(1))
-          .multiply(BigDecimal.valueOf(NANOS_PER_UNIT.get(term.group(2)))));
+    try {
+      long nanos = 0;
+      Matcher term = TERM.matcher(text);
+      while (term.find()) {
+        nanos = Math.addExact(nanos, nanos(term.group(1), NANOS_PER_UNIT.get(term.group(2))));
+      }
+      return Duration.ofNanos(nanos);
+    } catch (ArithmeticException | NumberFormatException e) { // the syntax allows only digits
+      throw new IllegalArgumentException("not a duration: '" + text + "' (too long)", e);
     }
-    return Duration.ofNanos(nanos.longValueExact());
+  }
+
+  /** {@code number} of a unit of {@code unit} nanoseconds; exact, whole nanoseconds. */
+  private static long nanos(String number, long unit) {
+    if (number.indexOf('.') < 0) {
+      // The common case in long arithmetic: BigDecimal's class initialization alone costs a cold
+      // JVM (a proxy's start) tens of milliseconds.
+      return Math.multiplyExact(Long.parseLong(number), unit);
+    }
+    return new BigDecimal(number).multiply(BigDecimal.valueOf(unit)).longValueExact();
   }
 }
