@@ -20,6 +20,8 @@
 #      stand-in for the operator's POST /v1/certificates: `datapath ca`, bench/datapath/ca.go);
 #      the floor to accepting a TCP connection from main().
 #      Timing waits while /tmp/palisade-bench-running exists (another benchmark) and holds it.
+# Shared with hack/bench-datapath.sh: hack/bench-lib.sh (the jlink-ed runtime and AOT cache, the
+# floor, the anonymous-memory sampler, process cleanup, the lock).
 #
 # Usage: bash hack/bench-proxy-footprint.sh   (about 2 minutes; raw output: bench/results/)
 # Environment:
@@ -34,6 +36,7 @@
 #   AOT training run and the floor alike.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/bench-lib.sh"
 
 STARTUP_RUNS=${BENCH_STARTUP_RUNS:-7}
 PACED_SECONDS=${BENCH_PACED_SECONDS:-15}
@@ -41,7 +44,6 @@ BASE=${BENCH_PORT_BASE:-28000}
 APP_PORT=$((BASE + 80)) FLOOR_PORT=$((BASE + 300)) CA_PORT=$((BASE + 400))
 PB_IN=$((BASE + 106)) PB_OUT=$((BASE + 101)) PB_ADMIN=$((BASE + 120))
 PA_IN=$((BASE + 206)) PA_OUT=$((BASE + 201)) PA_ADMIN=$((BASE + 220))
-LOCK=/tmp/palisade-bench-running
 
 use_jdk25
 cd "$PALISADE_ROOT"
@@ -51,67 +53,24 @@ if [ "${BENCH_SKIP_BUILD:-}" != 1 ]; then
 fi
 DIST=${BENCH_DIST:-$PALISADE_ROOT/sidecar/target/palisade-proxy}
 [ -x "$DIST/bin/palisade-proxy" ] || die "no $DIST/bin/palisade-proxy; build without BENCH_SKIP_BUILD"
-for port in "$APP_PORT" "$FLOOR_PORT" "$CA_PORT" "$PB_IN" "$PB_OUT" "$PB_ADMIN" "$PA_IN" "$PA_OUT" "$PA_ADMIN"; do
-  ! ss -Hltn "sport = :$port" | grep -q . || die "port $port is in use; set BENCH_PORT_BASE"
-done
+bench_check_ports "$APP_PORT" "$FLOOR_PORT" "$CA_PORT" "$PB_IN" "$PB_OUT" "$PB_ADMIN" "$PA_IN" "$PA_OUT" "$PA_ADMIN"
 
 WORK=$(mktemp -d /tmp/palisade-bench-footprint.XXXXXX)
-JAVA=$JAVA_HOME/bin/java
 mkdir -p "$WORK/logs"
-declare -A PIDS=()
-HOLD_LOCK=
-stop_pid() {
-  local pid=$1 i
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-}
-cleanup() {
-  local status=$? name
-  trap - EXIT INT TERM
-  for name in "${!PIDS[@]}"; do stop_pid "${PIDS[$name]}"; done
-  [ -z "$HOLD_LOCK" ] || rm -f "$LOCK"
-  rm -rf "$WORK"
-  exit "$status"
-}
-trap cleanup EXIT
+# hack/bench-lib.sh: stops everything started (PIDS, start_bg), releases the lock, removes $WORK.
+trap bench_cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-start_bg() { # name command...
-  local name=$1; shift
-  "$@" >>"$WORK/$name.log" 2>&1 &
-  PIDS[$name]=$!
-}
-stop_bg() {
-  stop_pid "${PIDS[$1]}"
-  wait "${PIDS[$1]}" 2>/dev/null || true
-  unset "PIDS[$1]"
-}
 
 mkdir -p bench/results
 OUT=$PALISADE_ROOT/bench/results/footprint-$(date -u +%Y%m%dT%H%M%SZ).txt
 exec > >(tee "$OUT") 2>&1
+TEE_PID=$!
 
 # As the image runs it: a runtime jlink-ed to the image's modules (hack/build-images.sh), and the
-# AOT cache recorded with it, as sidecar/Dockerfile does. BENCH_JDK=1: the JDK and the packaged
-# cache instead.
-# A copy of a packaged proxy in $WORK/<name>, with an AOT cache recorded by $JAVA.
-prepare_dist() { # source name
-  cp -a "$1" "$WORK/$2"
-  rm -f "$WORK/$2/lib/palisade-proxy.aot"
-  PALISADE_JAVA=$JAVA PALISADE_AOT_OUTPUT=$WORK/$2/lib/palisade-proxy.aot \
-    PALISADE_JAVA_OPTS="${PALISADE_JAVA_OPTS:-} -Xlog:disable -Xlog:all=error:stderr" \
-    "$WORK/$2/bin/palisade-proxy" selfcheck 50 >"$WORK/logs/aot-$2.log" 2>&1 \
-    || { cat "$WORK/logs/aot-$2.log"; die "the AOT training run of $1 failed"; }
-}
-if [ "${BENCH_JDK:-}" != 1 ]; then
-  jlink --add-modules "$SIDECAR_JAVA_MODULES" --strip-debug --no-man-pages --no-header-files \
-    --generate-cds-archive --output "$WORK/jre" >/dev/null
-  JAVA=$WORK/jre/bin/java
-  prepare_dist "$DIST" dist
-  DIST=$WORK/dist
-fi
+# AOT cache recorded with it, as sidecar/Dockerfile does (hack/bench-lib.sh). BENCH_JDK=1: the JDK
+# and the packaged cache instead.
+prepare_runtime
 BASELINE=
 if [ -n "${BENCH_BASELINE_DIST:-}" ]; then
   if [ "${BENCH_JDK:-}" != 1 ]; then
@@ -121,41 +80,15 @@ if [ -n "${BENCH_BASELINE_DIST:-}" ]; then
     BASELINE=$BENCH_BASELINE_DIST
   fi
 fi
-(cd bench/datapath && GOFLAGS=-mod=mod go build -o "$WORK/datapath" .)
-DP=$WORK/datapath
+build_load_tool
 mkdir -p "$WORK/pki"
 source hack/bench-pki.sh
 make_pki >/dev/null 2>&1
 PKI=$WORK/pki
 
 # The floor: the launcher itself, with a java that drops the AOT cache and runs an empty main
-# (it accepts TCP connections on FLOOR_PORT, so its start can be timed) in place of the proxy.
-mkdir -p "$WORK/floor"
-cat >"$WORK/floor/Floor.java" <<'EOF'
-public class Floor {
-  public static void main(String[] args) throws Exception {
-    try (var server = new java.net.ServerSocket(Integer.parseInt(args[0]), 50,
-        java.net.InetAddress.getLoopbackAddress())) {
-      while (true) {
-        server.accept().close();
-      }
-    }
-  }
-}
-EOF
-javac -d "$WORK/floor" "$WORK/floor/Floor.java"
-cat >"$WORK/floor/java" <<EOF
-#!/usr/bin/env bash
-flags=()
-for arg in "\$@"; do
-  [ "\$arg" = -jar ] && break
-  case \$arg in -XX:AOTCache=*) continue ;; esac
-  flags+=("\$arg")
-done
-exec "$JAVA" "\${flags[@]}" -cp "$WORK/floor" Floor $FLOOR_PORT
-EOF
-chmod +x "$WORK/floor/java"
-FLOOR=(env PALISADE_JAVA="$WORK/floor/java" "$DIST/bin/palisade-proxy")
+# (hack/bench-lib.sh).
+make_floor "$FLOOR_PORT"
 
 echo "{\"version\":\"1\",\"outbound\":{\"meshed\":{\"127.0.0.1:$PB_IN\":\"spiffe://bench.local/ns/bench/sa/b\"}}}" >"$WORK/a.json"
 COMMON=(proxy --trust-domain=bench.local --ca-bundle="$PKI/ca.crt" --listen-address=127.0.0.1
@@ -176,30 +109,12 @@ PROXY_A=(env PALISADE_JAVA="$JAVA" "$DIST/bin/palisade-proxy" "${COMMON[@]}"
   --admin-port="$PA_ADMIN")
 
 # `env` and the launcher exec the JVM, so the pid started is the JVM's.
-status_mib() { awk -v f="$2:" '$1 == f { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
-reset_peak() { echo 5 >"/proc/$1/clear_refs"; }
 memory() { # pid: "RSS / anonymous"
   echo "$(status_mib "$1" VmRSS) / $(status_mib "$1" RssAnon)"
 }
 threads() { awk '$1 == "Threads:" { print $2 }' "/proc/$1/status"; }
 
-# Peak RssAnon (MiB) of each pid while $WORK/sampling exists; the kernel keeps no high-water
-# mark of anonymous memory.
-anon_sampler() {
-  local pid key value _ max=() n
-  while [ -e "$WORK/sampling" ]; do
-    n=0
-    for pid in "$@"; do
-      while read -r key value _; do
-        if [ "$key" = RssAnon: ]; then ((value > ${max[n]:-0})) && max[n]=$value; break; fi
-      done <"/proc/$pid/status"
-      n=$((n + 1))
-    done
-    sleep 0.2
-  done
-  for n in "${!max[@]}"; do awk -v k="${max[n]}" 'BEGIN { printf "%.1f ", k / 1024 }'; done
-  echo
-}
+# anon_sampler (hack/bench-lib.sh): peak RssAnon (MiB) of each pid while $WORK/sampling exists.
 
 start_pair() {
   start_bg b "${PROXY_B[@]}"
@@ -330,12 +245,7 @@ fi
 
 # ---- 3. exec to ready ----
 [ "$STARTUP_RUNS" -gt 0 ] || exit 0
-while [ -e "$LOCK" ]; do
-  log "waiting for another benchmark to finish: $(cat "$LOCK" 2>/dev/null || true)"
-  sleep 10
-done
-echo "h-footprint: hack/bench-proxy-footprint.sh exec-to-ready timing (started $(date -u +%H:%M) UTC, pid $$)" >"$LOCK"
-HOLD_LOCK=1
+bench_lock "h-footprint: hack/bench-proxy-footprint.sh exec-to-ready timing"
 start_bg ca "$DP" ca -addr "127.0.0.1:$CA_PORT" -issuer-cert "$PKI/int.crt" \
   -issuer-key "$PKI/int.key" -bundle "$PKI/ca.crt" -spiffe-id spiffe://bench.local/ns/bench/sa/b
 "$DP" ready -tcp "127.0.0.1:$CA_PORT"
@@ -353,7 +263,8 @@ for ((i = 0; i < STARTUP_RUNS; i++)); do
   floor_ms+=("$("$DP" startup -tcp "127.0.0.1:$FLOOR_PORT" -log "$WORK/startup.log" -- "${FLOOR[@]}" \
     | sed 's/.*ms=//')")
 done
-rm -f "$LOCK"; HOLD_LOCK=
+stop_bg ca
+bench_unlock
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { printf "%s ms [%s-%s]", v[int((NR + 1) / 2)], v[1], v[NR] }'; }
 echo
 echo "exec to ready, median [min-max] of $STARTUP_RUNS (load average $(cut -d' ' -f1-3 /proc/loadavg))"

@@ -1,3 +1,3 @@
 module palisade.dev/bench/datapath
 
-go 1.24
+go 1.25

@@ -4,6 +4,8 @@
 //	datapath serve   -addr 127.0.0.1:P
 //	datapath bulk    -addr HOST:P -bytes N
 //	datapath rr      -addr HOST:P -conns C -warmup W -requests N [-size 1024] [-rate R]
+//	datapath churn   -addr HOST:P -conns C -warmup W -requests N [-size 1024] [-timeout D]
+//	datapath tlsprobe -addr HOST:P -ca F [-cert F -key F] (tlsprobe.go)
 //	datapath ready   (-url URL | -tcp HOST:P) [-timeout 60s]
 //	datapath startup (-url URL | -tcp HOST:P) [-log FILE] -- command args...
 //	datapath ca      -addr 127.0.0.1:P -issuer-cert F -issuer-key F -bundle F -spiffe-id ID (ca.go)
@@ -13,6 +15,9 @@
 //	'B' + 8-byte big-endian length N: the server reads exactly N bytes, then writes one byte.
 //	'R' + 4-byte big-endian size S: then, until EOF, the server reads S bytes and writes them
 //	     back (a 1 KB request gets a 1 KB response).
+//
+// rr keeps its connections alive; churn opens a new connection for every request (through a TLS
+// proxy pair, a handshake per request).
 //
 // Every loop is bounded by a count; every wait by a deadline.
 package main
@@ -37,7 +42,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fail("usage: datapath serve|bulk|rr|ready|startup|ca [flags]")
+		fail("usage: datapath serve|bulk|rr|churn|ready|startup|ca|tlsprobe [flags]")
 	}
 	args := os.Args[2:]
 	switch os.Args[1] {
@@ -47,6 +52,10 @@ func main() {
 		bulk(args)
 	case "rr":
 		rr(args)
+	case "churn":
+		churn(args)
+	case "tlsprobe":
+		tlsprobe(args)
 	case "ready":
 		ready(args)
 	case "startup":
@@ -263,17 +272,130 @@ func rr(args []string) {
 		fail("rr: " + err.Error())
 	default:
 	}
+	all, pct := percentiles(lat)
+	fmt.Printf("rr conns=%d target_rps=%.0f requests=%d seconds=%.3f rps=%.0f p50_us=%.0f p90_us=%.0f p99_us=%.0f max_us=%.0f\n",
+		*conns, *rate, len(all), el.Seconds(), float64(len(all))/el.Seconds(), pct(0.5), pct(0.9), pct(0.99),
+		pct(1))
+}
+
+// percentiles merges the workers' latencies, sorted, and returns them with a function from a
+// fraction (0.5, 0.99, 1 for the maximum) to that percentile in microseconds.
+func percentiles(lat [][]time.Duration) ([]time.Duration, func(float64) float64) {
 	var all []time.Duration
 	for _, l := range lat {
 		all = append(all, l...)
 	}
+	if len(all) == 0 {
+		fail("no measured requests (fewer requests than connections?)")
+	}
 	sort.Slice(all, func(a, b int) bool { return all[a] < all[b] })
-	pct := func(p float64) float64 {
+	return all, func(p float64) float64 {
 		return float64(all[int(p*float64(len(all)-1))].Microseconds())
 	}
-	fmt.Printf("rr conns=%d target_rps=%.0f requests=%d seconds=%.3f rps=%.0f p50_us=%.0f p90_us=%.0f p99_us=%.0f max_us=%.0f\n",
-		*conns, *rate, len(all), el.Seconds(), float64(len(all))/el.Seconds(), pct(0.5), pct(0.9), pct(0.99),
-		float64(all[len(all)-1].Microseconds()))
+}
+
+// ---- churn: a new connection per request ----
+
+// churn runs C workers; each opens a new TCP connection for every request: dial, write the 'R'
+// header and one request (in one write, as a client sends a small request), read the response,
+// compare it, close. Latency runs from the start of the dial to the last byte of the response,
+// so through a proxy pair it includes the pair's TLS handshake. Each worker makes its share of
+// the warm-up connections, waits for the others, then makes its share of the measured ones; the
+// rate is measured connections per second of the measured part.
+func churn(args []string) {
+	fs := flag.NewFlagSet("churn", flag.ExitOnError)
+	addr := fs.String("addr", "", "server or proxy address")
+	conns := fs.Int("conns", 16, "concurrent workers, one connection open on each at a time")
+	warmup := fs.Int("warmup", 1000, "connections before measuring (in total)")
+	requests := fs.Int("requests", 10000, "measured connections (in total), one request each")
+	size := fs.Int("size", 1024, "request and response size")
+	connTimeout := fs.Duration("conn-timeout", 10*time.Second, "give up on one connection after this")
+	timeout := fs.Duration("timeout", 300*time.Second, "give up on the whole run after this")
+	fs.Parse(args)
+
+	deadline := time.Now().Add(*timeout)
+	per := *requests / *conns
+	warm := *warmup / *conns
+	lat := make([][]time.Duration, *conns)
+	var ready, done sync.WaitGroup
+	startGate := make(chan struct{})
+	errs := make(chan error, *conns)
+	ready.Add(*conns)
+	done.Add(*conns)
+	for i := 0; i < *conns; i++ {
+		go func(i int) {
+			defer done.Done()
+			readyOnce := sync.OnceFunc(ready.Done)
+			defer readyOnce()
+			dialer := net.Dialer{Timeout: *connTimeout}
+			msg := make([]byte, 5+*size)
+			msg[0] = 'R'
+			binary.BigEndian.PutUint32(msg[1:5], uint32(*size))
+			req := msg[5:]
+			resp := make([]byte, *size)
+			one := func(k int) (time.Duration, error) {
+				if time.Now().After(deadline) {
+					return 0, fmt.Errorf("not done within %s", *timeout)
+				}
+				rand.Read(req[:8])
+				binary.BigEndian.PutUint64(req[*size-8:], uint64(k))
+				start := time.Now()
+				c, err := dialer.Dial("tcp", *addr)
+				if err != nil {
+					return 0, err
+				}
+				defer c.Close()
+				c.SetDeadline(start.Add(*connTimeout))
+				if _, err := c.Write(msg); err != nil {
+					return 0, fmt.Errorf("connection %d: write: %w", k, err)
+				}
+				if _, err := io.ReadFull(c, resp); err != nil {
+					return 0, fmt.Errorf("connection %d: read: %w", k, err)
+				}
+				el := time.Since(start)
+				if !bytes.Equal(req, resp) {
+					return 0, fmt.Errorf("connection %d: the response differs from its request", k)
+				}
+				return el, nil
+			}
+			for k := 0; k < warm; k++ {
+				if _, err := one(k); err != nil {
+					errs <- err
+					return
+				}
+			}
+			readyOnce()
+			<-startGate
+			l := make([]time.Duration, per)
+			for k := 0; k < per; k++ {
+				d, err := one(warm + k)
+				if err != nil {
+					errs <- err
+					return
+				}
+				l[k] = d
+			}
+			lat[i] = l
+		}(i)
+	}
+	ready.Wait()
+	select {
+	case err := <-errs:
+		fail("churn warm-up: " + err.Error())
+	default:
+	}
+	start := time.Now()
+	close(startGate)
+	done.Wait()
+	el := time.Since(start)
+	select {
+	case err := <-errs:
+		fail("churn: " + err.Error())
+	default:
+	}
+	all, pct := percentiles(lat)
+	fmt.Printf("churn conns=%d requests=%d seconds=%.3f rate=%.0f p50_us=%.0f p90_us=%.0f p99_us=%.0f max_us=%.0f\n",
+		*conns, len(all), el.Seconds(), float64(len(all))/el.Seconds(), pct(0.5), pct(0.9), pct(0.99), pct(1))
 }
 
 // ---- readiness ----
