@@ -30,7 +30,8 @@
 #     connections (= handshakes) per second, p50/p99 from the client's dial to the last byte of
 #     the response, CPU ms per 1,000 handshakes. churn_full goes through A2 (every handshake a
 #     full one), churn_resume through A (resumption as the contender does by default);
-#   - each proxy's RSS after start and idle after a warm-up connection, and its peak (VmHWM,
+#   - each proxy's RSS after start and idle (BENCH_IDLE_SECONDS, 10, after a warm-up
+#     connection through every path), and its peak (VmHWM,
 #     reset before each phase; RssAnon sampled every 200 ms) in each phase; CPU time
 #     (utime+stime) in each phase. A proxy of several processes (nginx: master and workers) is
 #     their sum (pages they share counted in each: an upper bound);
@@ -64,7 +65,7 @@
 #   BENCH_RR_REQUESTS (50000), BENCH_PACED_SECONDS (15), BENCH_CHURN_WARMUP (1000),
 #   BENCH_CHURN_REQUESTS (10000), BENCH_STARTUP_RUNS (5), BENCH_PORT_BASE (27000: ports base+80
 #   .. base+910 on 127.0.0.1), BENCH_SKIP_BUILD=1, BENCH_KEEP_LOGS=1 (keep the proxies' logs
-#   when the script fails), BENCH_PUBLISH=1, BENCH_LOCK_WAIT (3600 s).
+#   when the script fails), BENCH_PUBLISH=1, BENCH_LOCK_WAIT (3600 s), BENCH_IDLE_SECONDS (10).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/bench-lib.sh"
@@ -78,6 +79,7 @@ CHURN_WARMUP=${BENCH_CHURN_WARMUP:-1000}
 CHURN_REQUESTS=${BENCH_CHURN_REQUESTS:-10000}
 CHURN_CONNS=16
 STARTUP_RUNS=${BENCH_STARTUP_RUNS:-5}
+IDLE_SECONDS=${BENCH_IDLE_SECONDS:-10}
 BASE=${BENCH_PORT_BASE:-27000}
 PACED_RPS=1000
 CONFIGS=(direct palisade stunnel haproxy nginx)
@@ -472,18 +474,26 @@ cpu_per() { # divisor scale, reading "a / b" on stdin
   tr '/' '\n' | awk -v d="$1" -v s="$2" '{ v[NR] = $1 * s / d } END { for (i = 1; i <= NR; i++) printf "%s%.3f", (i > 1 ? " / " : ""), v[i] }'
 }
 
-idle_memory() { # run config: RSS after start, then idle after one warm-up connection
+# Idle memory: RSS after start, then a warm-up connection through every path, then, after
+# IDLE_SECONDS for all of them together, the memory each proxy holds between requests. 10 s lets a
+# JVM do what it does on its own once idle: free the JIT's arenas (every 5 s) and give them back
+# to the system (the launcher's TrimNativeHeapInterval, 5 s).
+memory_after_start() { # run config
   local k=$1\|$2
   use_config "$2"
   RES[$k|rss_start]=$(per_proxy proxy_mem VmRSS)
   RES[$k|rss_start_anon]=$(per_proxy proxy_mem RssAnon)
   "$DP" rr -addr "$TARGET" -conns 1 -warmup 0 -requests 100 >/dev/null
-  sleep 2
+}
+
+memory_idle() { # run config
+  local k=$1\|$2
+  use_config "$2"
   RES[$k|rss_idle]=$(per_proxy proxy_mem VmRSS)
   RES[$k|rss_idle_anon]=$(per_proxy proxy_mem RssAnon)
   RES[$k|rss_idle_file]=$(per_proxy proxy_mem RssFile)
   echo "    $2: RSS (A / B, MiB): after start ${RES[$k|rss_start]} (anon ${RES[$k|rss_start_anon]});" \
-    "idle after a connection ${RES[$k|rss_idle]} (anon ${RES[$k|rss_idle_anon]}, file ${RES[$k|rss_idle_file]})"
+    "idle ${IDLE_SECONDS} s after a connection ${RES[$k|rss_idle]} (anon ${RES[$k|rss_idle_anon]}, file ${RES[$k|rss_idle_file]})"
 }
 
 latencies() { # key-prefix: p50, p90, p99 and max of the phase's output
@@ -846,7 +856,9 @@ for run in $(seq 1 "$RUNS"); do
   for cfg in "${order[@]}"; do start_config "$cfg"; done
   start_bg floor "${FLOOR[@]}"
   "$DP" ready -tcp "127.0.0.1:$FLOOR_PORT"
-  for cfg in "${order[@]}"; do idle_memory "$run" "$cfg"; done
+  for cfg in "${order[@]}"; do memory_after_start "$run" "$cfg"; done
+  sleep "$IDLE_SECONDS"
+  for cfg in "${order[@]}"; do memory_idle "$run" "$cfg"; done
   RES[$run|floor|rss_idle]=$(status_mib "${PIDS[floor]}" VmRSS)
   RES[$run|floor|rss_idle_anon]=$(status_mib "${PIDS[floor]}" RssAnon)
   echo "    floor (empty main): RSS ${RES[$run|floor|rss_idle]} MiB (anon ${RES[$run|floor|rss_idle_anon]})"

@@ -152,7 +152,9 @@ start_bg app "$DP" serve -addr "127.0.0.1:$APP_PORT"
 start_pair
 after_start_a=$(memory "${PIDS[a]}") after_start_b=$(memory "${PIDS[b]}")
 warm_up
-sleep 3 # settle: the idle figure is what a proxy holds between requests
+# Idle: what a proxy holds between requests, once the JVM has freed the JIT's arenas (every 5 s)
+# and the launcher's TrimNativeHeapInterval (5 s) has given them back to the system.
+sleep 10
 idle_a=$(memory "${PIDS[a]}") idle_b=$(memory "${PIDS[b]}")
 threads_a=$(threads "${PIDS[a]}") threads_b=$(threads "${PIDS[b]}")
 loaded_peaks "${PIDS[a]}" "${PIDS[b]}" >"$WORK/peaks"
@@ -168,7 +170,7 @@ stop_bg floor
 echo
 echo "memory, MiB (VmRSS / RssAnon)        A (client side)    B (server side)    floor"
 printf '  %-34s %-18s %-18s %s\n' "after start" "$after_start_a" "$after_start_b" "-" \
-  "idle after a connection" "$idle_a" "$idle_b" "$floor_idle" \
+  "idle 10 s after a connection" "$idle_a" "$idle_b" "$floor_idle" \
   "peak at 1000 req/s x16 (${rps:-?}/s)" "${peaks[0]}" "${peaks[1]}" "-" \
   "threads (idle)" "$threads_a" "$threads_b" "$floor_threads"
 

@@ -69,9 +69,9 @@ class CheckLogicTest {
     var outbound = dev.palisade.sidecar.metrics.Direction.OUTBOUND;
     assertThat(ProxyAdmin.classicalHandshakes(metrics.scrape())).isZero();
 
-    metrics.handshakeSucceeded(inbound, Duration.ofMillis(1), "X25519MLKEM768");
-    metrics.handshakeSucceeded(inbound, Duration.ofMillis(1), "X25519");
-    metrics.handshakeSucceeded(outbound, Duration.ofMillis(1), "P-256");
+    metrics.handshakeSucceeded(inbound, Duration.ofMillis(1), "X25519MLKEM768", false);
+    metrics.handshakeSucceeded(inbound, Duration.ofMillis(1), "X25519", false);
+    metrics.handshakeSucceeded(outbound, Duration.ofMillis(1), "P-256", false);
 
     assertThat(ProxyAdmin.classicalHandshakes(metrics.scrape())).isEqualTo(2);
   }
