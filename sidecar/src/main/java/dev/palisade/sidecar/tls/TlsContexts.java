@@ -34,6 +34,14 @@ import javax.net.ssl.SSLException;
 public record TlsContexts(TlsMaterial material, SpiffeId identity, SslContext server,
     SslContext client, Executor verification) {
 
+  /**
+   * Sessions each context keeps, rather than Netty's 20,480: under connection churn a client
+   * side is sent two TLS 1.3 tickets per connection, each holding the peer's chain, and would
+   * keep them all. A few hundred still resume the connections to the upstreams a pod talks to
+   * at once; past that a connection makes a full handshake.
+   */
+  static final int SESSION_CACHE_SIZE = 256;
+
   private static final ApplicationProtocolConfig ALPN = new ApplicationProtocolConfig(
       Protocol.ALPN,
       // Peers without ALPN (a job holding a WorkloadCertificate) are still served.
@@ -90,6 +98,7 @@ public record TlsContexts(TlsMaterial material, SpiffeId identity, SslContext se
               settings.groups().toArray(String[]::new))
           .applicationProtocolConfig(ALPN)
           .sessionTimeout(settings.sessionTimeout().toSeconds())
+          .sessionCacheSize(SESSION_CACHE_SIZE)
           .build();
       SslContext client = SslContextBuilder.forClient()
           .sslProvider(SslProvider.OPENSSL)
@@ -105,6 +114,7 @@ public record TlsContexts(TlsMaterial material, SpiffeId identity, SslContext se
           .endpointIdentificationAlgorithm(null)
           .applicationProtocolConfig(ALPN)
           .sessionTimeout(settings.sessionTimeout().toSeconds())
+          .sessionCacheSize(SESSION_CACHE_SIZE)
           .build();
       if (!settings.outboundResumption()) {
         // Our client keeps no sessions, so it never offers one: every handshake a full one.
