@@ -257,10 +257,21 @@ func rr(args []string) {
 			lat[i] = l
 		}(i)
 	}
+	el := measureGated("rr", &ready, &done, startGate, errs)
+	all, pct := percentiles(lat)
+	fmt.Printf("rr conns=%d target_rps=%.0f requests=%d seconds=%.3f rps=%.0f p50_us=%.0f p90_us=%.0f p99_us=%.0f max_us=%.0f\n",
+		*conns, *rate, len(all), el.Seconds(), float64(len(all))/el.Seconds(), pct(0.5), pct(0.9), pct(0.99),
+		pct(1))
+}
+
+// measureGated waits for every worker to finish its warm-up, opens the gate, and returns the time
+// until all are done; a worker's error, in the warm-up or after, ends the program.
+func measureGated(name string, ready, done *sync.WaitGroup, startGate chan struct{},
+	errs chan error) time.Duration {
 	ready.Wait()
 	select {
 	case err := <-errs:
-		fail("rr warm-up: " + err.Error())
+		fail(name + " warm-up: " + err.Error())
 	default:
 	}
 	start := time.Now()
@@ -269,13 +280,10 @@ func rr(args []string) {
 	el := time.Since(start)
 	select {
 	case err := <-errs:
-		fail("rr: " + err.Error())
+		fail(name + ": " + err.Error())
 	default:
 	}
-	all, pct := percentiles(lat)
-	fmt.Printf("rr conns=%d target_rps=%.0f requests=%d seconds=%.3f rps=%.0f p50_us=%.0f p90_us=%.0f p99_us=%.0f max_us=%.0f\n",
-		*conns, *rate, len(all), el.Seconds(), float64(len(all))/el.Seconds(), pct(0.5), pct(0.9), pct(0.99),
-		pct(1))
+	return el
 }
 
 // percentiles merges the workers' latencies, sorted, and returns them with a function from a
@@ -378,21 +386,7 @@ func churn(args []string) {
 			lat[i] = l
 		}(i)
 	}
-	ready.Wait()
-	select {
-	case err := <-errs:
-		fail("churn warm-up: " + err.Error())
-	default:
-	}
-	start := time.Now()
-	close(startGate)
-	done.Wait()
-	el := time.Since(start)
-	select {
-	case err := <-errs:
-		fail("churn: " + err.Error())
-	default:
-	}
+	el := measureGated("churn", &ready, &done, startGate, errs)
 	all, pct := percentiles(lat)
 	fmt.Printf("churn conns=%d requests=%d seconds=%.3f rate=%.0f p50_us=%.0f p90_us=%.0f p99_us=%.0f max_us=%.0f\n",
 		*conns, len(all), el.Seconds(), float64(len(all))/el.Seconds(), pct(0.5), pct(0.9), pct(0.99), pct(1))

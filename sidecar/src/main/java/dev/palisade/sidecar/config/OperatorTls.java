@@ -1,11 +1,12 @@
 package dev.palisade.sidecar.config;
 
+import dev.palisade.common.pki.FixedKeyManager;
 import dev.palisade.sidecar.tls.TlsMaterial;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
-import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -17,14 +18,6 @@ final class OperatorTls {
   /** Our certificate as the client identity; the mesh's bundle to verify the operator. */
   static SSLContext clientContext(TlsMaterial material) {
     try {
-      char[] password = new char[0];
-      KeyStore keys = KeyStore.getInstance("PKCS12");
-      keys.load(null, null);
-      keys.setKeyEntry("workload", material.key(), password,
-          material.chain().toArray(X509Certificate[]::new));
-      KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(
-          KeyManagerFactory.getDefaultAlgorithm());
-      keyManagers.init(keys, password);
       KeyStore roots = KeyStore.getInstance("PKCS12");
       roots.load(null, null);
       int i = 0;
@@ -35,7 +28,8 @@ final class OperatorTls {
           TrustManagerFactory.getDefaultAlgorithm());
       trust.init(roots);
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(keyManagers.getKeyManagers(), trust.getTrustManagers(), null);
+      context.init(new KeyManager[] {new FixedKeyManager(material.key(), material.chain())},
+          trust.getTrustManagers(), null);
       return context;
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot build the client TLS context: " + e.getMessage(), e);

@@ -83,7 +83,7 @@ public record TlsContexts(TlsMaterial material, SpiffeId identity, SslContext se
     PeerVerifier verifier = new PeerVerifier(material.trustBundle(), settings.trustDomain(),
         settings.clock(), revocations);
     try {
-      KeyManagerFactory keys = SingleKeyManagerFactory.of(material.key(), chain);
+      KeyManagerFactory keys = SingleKeyManagerFactory.of(material.key(), material.chain());
       SslContext server = SslContextBuilder.forServer(keys)
           .sslProvider(SslProvider.OPENSSL)
           .protocols(settings.protocols())
