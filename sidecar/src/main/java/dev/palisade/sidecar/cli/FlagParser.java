@@ -1,10 +1,8 @@
 package dev.palisade.sidecar.cli;
 
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Parses {@code --name=value} and {@code --name value} flags into an object, with defaults from
@@ -86,7 +84,6 @@ public final class FlagParser<T> {
         throw new IllegalArgumentException("option '" + name + "' should be specified only once");
       }
     }
-    Set<String> applied = new HashSet<>();
     for (Flag<T> flag : flags.values()) {
       String value = given.get(flag.name());
       if (value == null && flag.environmentVariable() != null) {
@@ -96,7 +93,7 @@ public final class FlagParser<T> {
       if (value == null) {
         value = flag.defaultValue();
       }
-      if (value != null && applied.add(flag.name())) {
+      if (value != null) {
         try {
           flag.setter().set(target, value);
         } catch (IllegalArgumentException e) {

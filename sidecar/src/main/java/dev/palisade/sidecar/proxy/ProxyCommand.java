@@ -221,7 +221,7 @@ public final class ProxyCommand {
       PrintStream err, OriginalDestinationResolver redirected) {
     ProxyAssembly assembly;
     try {
-      assembly = ProxyAssembly.of(parse(environment, args), redirected);
+      assembly = ProxyAssembly.of(flags(environment, args), redirected);
     } catch (HelpRequested e) {
       out.print(FLAGS.usage());
       out.flush();
@@ -247,7 +247,7 @@ public final class ProxyCommand {
    */
   public static RunningProxy start(String[] args, OriginalDestinationResolver redirected)
       throws InterruptedException {
-    return ProxyAssembly.of(parse(Map.of(), args, redirected), redirected).start();
+    return ProxyAssembly.of(parse(Map.of(), args), redirected).start();
   }
 
   /**
@@ -257,7 +257,7 @@ public final class ProxyCommand {
    * @throws IllegalArgumentException for bad flags
    */
   public static void check(Map<String, String> environment, String... args) {
-    ProxyAssembly.of(parse(environment, args, null), null);
+    ProxyAssembly.of(parse(environment, args), null);
   }
 
   /**
@@ -265,16 +265,15 @@ public final class ProxyCommand {
    *
    * @throws IllegalArgumentException for bad flags, {@code --help} included
    */
-  static ProxyCommand parse(Map<String, String> environment, String[] args,
-      OriginalDestinationResolver redirected) {
+  static ProxyCommand parse(Map<String, String> environment, String[] args) {
     try {
-      return parse(environment, args);
+      return flags(environment, args);
     } catch (HelpRequested e) {
       throw new IllegalArgumentException("--help is not a flag to embed", e);
     }
   }
 
-  private static ProxyCommand parse(Map<String, String> environment, String[] args)
+  private static ProxyCommand flags(Map<String, String> environment, String[] args)
       throws HelpRequested {
     return FLAGS.parse(new ProxyCommand(), environment, args);
   }

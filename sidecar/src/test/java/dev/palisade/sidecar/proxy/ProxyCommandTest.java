@@ -58,7 +58,7 @@ class ProxyCommandTest {
   void withoutTargetsTheRedirectResolverIsUsed() {
     OriginalDestinationResolver redirected = channel -> Optional.empty();
     ProxyAssembly assembly = ProxyAssembly.of(ProxyCommand.parse(Map.of(), new String[] {
-        "--trust-domain=td", "--cert=a", "--key=b", "--ca-bundle=c"}, redirected), redirected);
+        "--trust-domain=td", "--cert=a", "--key=b", "--ca-bundle=c"}), redirected);
     assertThat(assembly.inbound()).isSameAs(redirected);
     assertThat(assembly.outbound()).isSameAs(redirected);
   }
@@ -123,7 +123,7 @@ class ProxyCommandTest {
   }
 
   private static ProxyAssembly assemble(String... args) {
-    return ProxyAssembly.of(ProxyCommand.parse(Map.of(), args, null), null);
+    return ProxyAssembly.of(ProxyCommand.parse(Map.of(), args), null);
   }
 
   private static void assertRefused(String message, String... args) {

@@ -24,7 +24,7 @@ class ProxyEnvironmentTest {
   /** What the injected container runs: {@code palisade-proxy proxy}, no other argument. */
   @Test
   void anInjectedPodTalksToTheOperatorForItsCertificateAndPolicy() {
-    ProxyCommand flags = ProxyCommand.parse(INJECTED, new String[0], channel -> null);
+    ProxyCommand flags = ProxyCommand.parse(INJECTED, new String[0]);
 
     assertThat(flags.trustDomain).isEqualTo("cluster.local");
     assertThat(flags.caBundle).isEqualTo(Path.of("/var/run/secrets/palisade/ca.crt"));
@@ -55,8 +55,7 @@ class ProxyEnvironmentTest {
   @Test
   void flagsWinAndStaticFilesKeepTheOperatorOut() {
     ProxyCommand flags = ProxyCommand.parse(INJECTED, new String[] {
-        "--trust-domain=other.test", "--cert=/c", "--key=/k", "--config=/policy.json"},
-        channel -> null);
+        "--trust-domain=other.test", "--cert=/c", "--key=/k", "--config=/policy.json"});
     assertThat(flags.trustDomain).isEqualTo("other.test");
     assertThat(ProxyAssembly.caEndpoint(flags)).isNull();
     assertThat(ProxyAssembly.configEndpoint(flags)).isNull();
@@ -64,7 +63,7 @@ class ProxyEnvironmentTest {
 
   @Test
   void withoutTheEnvironmentNothingIsAdded() {
-    ProxyCommand flags = ProxyCommand.parse(Map.of(), new String[] {"--cert=/c"}, null);
+    ProxyCommand flags = ProxyCommand.parse(Map.of(), new String[] {"--cert=/c"});
     assertThat(flags.trustDomain).isNull();
     assertThat(flags.caBundle).isNull();
     assertThat(flags.terminationGracePeriodSeconds).isNull();
@@ -73,7 +72,7 @@ class ProxyEnvironmentTest {
   }
 
   private static Duration drain(Map<String, String> environment, String... args) {
-    return ProxyAssembly.of(ProxyCommand.parse(environment, args, channel -> null),
+    return ProxyAssembly.of(ProxyCommand.parse(environment, args),
         channel -> null).settings().drainTimeout();
   }
 
