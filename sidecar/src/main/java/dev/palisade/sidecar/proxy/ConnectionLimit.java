@@ -8,15 +8,19 @@ import java.util.OptionalLong;
 
 /**
  * How many connections the proxy accepts at once. Each costs memory outside the Java heap
- * (BoringSSL's state and buffers: about 25 KiB on the side that originates TLS, measured in
- * docs/benchmarks.md), so a proxy in a container with a memory limit refuses new connections
- * (reason {@code overloaded}) before the kernel would OOM-kill it and drop all of them.
+ * (BoringSSL's state and buffers: 23–29 KiB, measured in a memory cgroup by
+ * hack/bench-proxy-memory.sh, docs/benchmarks.md), so a proxy in a container with a memory limit
+ * refuses new connections (reason {@code overloaded}) before the kernel would OOM-kill it and
+ * drop all of them.
  */
 final class ConnectionLimit {
 
-  /** What the proxy needs before its first connection, with headroom (measured 85–95 MiB). */
-  static final long BASE_BYTES = 104L * 1024 * 1024;
-  /** Per connection, rounded up from the measured 25 KiB. */
+  /**
+   * What the proxy needs before its connections, with headroom: the cgroup's peak was 51–52 MiB
+   * with one connection, and a line through 1,000–4,000 connections meets zero at 58 MiB.
+   */
+  static final long BASE_BYTES = 64L * 1024 * 1024;
+  /** Per connection, rounded up from the measured 23–29 KiB. */
   static final long PER_CONNECTION_BYTES = 32L * 1024;
   /** Never fewer than this, whatever the limit: a proxy that takes nothing is no proxy. */
   static final int MINIMUM = 256;

@@ -43,13 +43,6 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
   private RelayHandler partnerRelay;
   private boolean inputEnded;
 
-  private final ChannelFutureListener closeSelfOnFailure = future -> {
-    if (!future.isSuccess()) {
-      LOG.debug("relay write to {} failed", future.channel(), future.cause());
-      self.close();
-    }
-  };
-
   /** @param relayed told of every buffer forwarded, by its size (the traffic metrics) */
   RelayHandler(LongConsumer relayed) {
     this.relayed = relayed;
@@ -99,9 +92,14 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * Writes with the partner's void promise: no promise and listener per relayed buffer. A failed
+   * write is raised in the partner's pipeline instead, where its RelayHandler closes it, and its
+   * {@link #channelInactive} closes this side.
+   */
   private void forward(ByteBuf buf) {
     relayed.accept(buf.readableBytes());
-    partner.write(buf).addListener(closeSelfOnFailure);
+    partner.write(buf, partner.voidPromise());
   }
 
   @Override

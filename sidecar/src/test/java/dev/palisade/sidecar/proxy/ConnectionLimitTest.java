@@ -12,15 +12,15 @@ class ConnectionLimitTest {
 
   @Test
   void aMemoryLimitLeavesRoomForItsBaseThenThirtyTwoKibibytesAConnection() {
-    assertThat(ConnectionLimit.forMemoryLimit(OptionalLong.of(192 * MIB))).isEqualTo(2816);
-    assertThat(ConnectionLimit.forMemoryLimit(OptionalLong.of(1024 * MIB))).isEqualTo(29440);
+    assertThat(ConnectionLimit.forMemoryLimit(OptionalLong.of(192 * MIB))).isEqualTo(4096);
+    assertThat(ConnectionLimit.forMemoryLimit(OptionalLong.of(1024 * MIB))).isEqualTo(30720);
   }
 
   @Test
   void aSmallLimitStillTakesTheMinimum() {
     assertThat(ConnectionLimit.forMemoryLimit(OptionalLong.of(128 * MIB)))
-        .isEqualTo(768); // (128 - 104) MiB / 32 KiB
-    assertThat(ConnectionLimit.forMemoryLimit(OptionalLong.of(64 * MIB)))
+        .isEqualTo(2048); // (128 - 64) MiB / 32 KiB
+    assertThat(ConnectionLimit.forMemoryLimit(OptionalLong.of(70 * MIB)))
         .isEqualTo(ConnectionLimit.MINIMUM);
   }
 
