@@ -183,7 +183,17 @@ public class Floor {
 }
 EOF
   javac -d "$WORK/floor" "$WORK/floor/Floor.java"
-  cat >"$WORK/floor/java" <<EOF
+  launcher_java_for "$WORK/floor" Floor "$1"
+  FLOOR=(env PALISADE_JAVA="$WORK/floor/java" "$DIST/bin/palisade-proxy")
+}
+
+# Writes <dir>/java: a java for the launcher (PALISADE_JAVA) that keeps the launcher's JVM flags,
+# drops the AOT cache (it belongs to the proxy's classes) and runs <class> from <dir> with the
+# given arguments in place of the proxy. Needs JAVA.
+launcher_java_for() { # dir class arg...
+  local dir=$1 class=$2
+  shift 2
+  cat >"$dir/java" <<EOF
 #!/usr/bin/env bash
 flags=()
 for arg in "\$@"; do
@@ -191,10 +201,9 @@ for arg in "\$@"; do
   case \$arg in -XX:AOTCache=*) continue ;; esac
   flags+=("\$arg")
 done
-exec "$JAVA" "\${flags[@]}" -cp "$WORK/floor" Floor $1
+exec "$JAVA" "\${flags[@]}" -cp "$dir" $class $*
 EOF
-  chmod +x "$WORK/floor/java"
-  FLOOR=(env PALISADE_JAVA="$WORK/floor/java" "$DIST/bin/palisade-proxy")
+  chmod +x "$dir/java"
 }
 
 # ---- per-process readings ----
