@@ -141,6 +141,16 @@ build_load_tool() {
 
 # ---- the proxy as the image runs it ----
 
+# Builds sidecar/target/palisade-proxy (unless BENCH_SKIP_BUILD=1) and sets DIST to it.
+bench_build_proxy() {
+  if [ "${BENCH_SKIP_BUILD:-}" != 1 ]; then
+    log "building sidecar/target/palisade-proxy"
+    (cd "$PALISADE_ROOT" && ./mvnw -B -q -ntp -pl sidecar -am package -DskipTests)
+  fi
+  DIST=$PALISADE_ROOT/sidecar/target/palisade-proxy
+  [ -x "$DIST/bin/palisade-proxy" ] || die "no $DIST/bin/palisade-proxy; build without BENCH_SKIP_BUILD"
+}
+
 # A copy of a packaged proxy in $WORK/<name>, with an AOT cache recorded by $JAVA (`selfcheck 50`,
 # as sidecar/Dockerfile does).
 prepare_dist() { # source name

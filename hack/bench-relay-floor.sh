@@ -40,12 +40,7 @@ bench_install haproxy=haproxy
 export PATH="$PATH:/usr/sbin"
 use_jdk25
 cd "$PALISADE_ROOT"
-if [ "${BENCH_SKIP_BUILD:-}" != 1 ]; then
-  log "building sidecar/target/palisade-proxy"
-  ./mvnw -B -q -ntp -pl sidecar -am package -DskipTests
-fi
-DIST=$PALISADE_ROOT/sidecar/target/palisade-proxy
-[ -x "$DIST/bin/palisade-proxy" ] || die "no $DIST/bin/palisade-proxy; build without BENCH_SKIP_BUILD"
+bench_build_proxy
 bench_check_ports "$APP_PORT" "$PAL_PORT" "$PAL_IN" "$PAL_ADMIN" "$HAPROXY_PORT" "$FLOOR_PORT"
 
 WORK=$(mktemp -d /tmp/palisade-bench-relay-floor.XXXXXX)
