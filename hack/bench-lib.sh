@@ -193,16 +193,16 @@ public class Floor {
 }
 EOF
   javac -d "$WORK/floor" "$WORK/floor/Floor.java"
-  launcher_java_for "$WORK/floor" Floor "$1"
+  launcher_java_for "$WORK/floor" "$WORK/floor" Floor "$1"
   FLOOR=(env PALISADE_JAVA="$WORK/floor/java" "$DIST/bin/palisade-proxy")
 }
 
 # Writes <dir>/java: a java for the launcher (PALISADE_JAVA) that keeps the launcher's JVM flags,
-# drops the AOT cache (it belongs to the proxy's classes) and runs <class> from <dir> with the
-# given arguments in place of the proxy. Needs JAVA.
-launcher_java_for() { # dir class arg...
-  local dir=$1 class=$2
-  shift 2
+# drops the AOT cache (it belongs to the proxy's classes) and runs <class> from <classpath> with
+# the given arguments in place of the proxy. Needs JAVA.
+launcher_java_for() { # dir classpath class arg...
+  local dir=$1 classpath=$2 class=$3
+  shift 3
   cat >"$dir/java" <<EOF
 #!/usr/bin/env bash
 flags=()
@@ -211,7 +211,7 @@ for arg in "\$@"; do
   case \$arg in -XX:AOTCache=*) continue ;; esac
   flags+=("\$arg")
 done
-exec "$JAVA" "\${flags[@]}" -cp "$dir" $class $*
+exec "$JAVA" "\${flags[@]}" -cp "$classpath" $class $*
 EOF
   chmod +x "$dir/java"
 }
