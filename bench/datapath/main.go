@@ -183,107 +183,120 @@ func rr(args []string) {
 	timeout := fs.Duration("timeout", 300*time.Second, "give up after this")
 	fs.Parse(args)
 
-	per := *requests / *conns
 	var interval time.Duration // between one connection's measured requests; 0: back to back
 	if *rate > 0 {
 		interval = time.Duration(float64(*conns) / *rate * float64(time.Second))
 	}
-	warm := *warmup / *conns
-	lat := make([][]time.Duration, *conns)
-	var ready, done sync.WaitGroup
-	startGate := make(chan struct{})
-	errs := make(chan error, *conns)
-	ready.Add(*conns)
-	done.Add(*conns)
-	for i := 0; i < *conns; i++ {
-		go func(i int) {
-			defer done.Done()
-			readyOnce := sync.OnceFunc(ready.Done)
-			defer readyOnce()
-			c, err := net.Dial("tcp", *addr)
-			if err != nil {
-				errs <- err
-				return
+	el, lat := gatedRun("rr", *conns, *warmup / *conns, *requests / *conns, func(i int) (worker, error) {
+		c, err := net.Dial("tcp", *addr)
+		if err != nil {
+			return worker{}, err
+		}
+		c.SetDeadline(time.Now().Add(*timeout))
+		hdr := make([]byte, 5)
+		hdr[0] = 'R'
+		binary.BigEndian.PutUint32(hdr[1:], uint32(*size))
+		if _, err := c.Write(hdr); err != nil {
+			c.Close()
+			return worker{}, err
+		}
+		req := make([]byte, *size)
+		resp := make([]byte, *size)
+		r := bufio.NewReaderSize(c, 2**size)
+		var next time.Time // the next paced send
+		return worker{close: func() { c.Close() }, request: func(k int, measured bool) (time.Duration, error) {
+			if measured && interval > 0 {
+				if next.IsZero() { // paced connections start staggered over the interval
+					next = time.Now().Add(interval * time.Duration(i) / time.Duration(*conns))
+				}
+				time.Sleep(time.Until(next))
+				next = next.Add(interval)
 			}
-			defer c.Close()
-			c.SetDeadline(time.Now().Add(*timeout))
-			hdr := make([]byte, 5)
-			hdr[0] = 'R'
-			binary.BigEndian.PutUint32(hdr[1:], uint32(*size))
-			if _, err := c.Write(hdr); err != nil {
-				errs <- err
-				return
+			t := time.Now() // latency from the actual send: the rate is far below capacity
+			rand.Read(req[:8])
+			binary.BigEndian.PutUint64(req[*size-8:], uint64(k))
+			if _, err := c.Write(req); err != nil {
+				return 0, err
 			}
-			req := make([]byte, *size)
-			resp := make([]byte, *size)
-			r := bufio.NewReaderSize(c, 2**size)
-			one := func(k int) error {
-				rand.Read(req[:8])
-				binary.BigEndian.PutUint64(req[*size-8:], uint64(k))
-				if _, err := c.Write(req); err != nil {
-					return err
-				}
-				if _, err := io.ReadFull(r, resp); err != nil {
-					return err
-				}
-				if !bytes.Equal(req, resp) {
-					return fmt.Errorf("response %d differs from its request", k)
-				}
-				return nil
+			if _, err := io.ReadFull(r, resp); err != nil {
+				return 0, err
 			}
-			for k := 0; k < warm; k++ {
-				if err := one(k); err != nil {
-					errs <- err
-					return
-				}
+			if !bytes.Equal(req, resp) {
+				return 0, fmt.Errorf("response %d differs from its request", k)
 			}
-			readyOnce()
-			<-startGate
-			l := make([]time.Duration, per)
-			// Paced connections start staggered so the requests are spread over the interval.
-			next := time.Now().Add(interval * time.Duration(i) / time.Duration(*conns))
-			for k := 0; k < per; k++ {
-				if interval > 0 {
-					time.Sleep(time.Until(next))
-					next = next.Add(interval)
-				}
-				t := time.Now() // latency from the actual send: the rate is far below capacity
-				if err := one(k); err != nil {
-					errs <- err
-					return
-				}
-				l[k] = time.Since(t)
-			}
-			lat[i] = l
-		}(i)
-	}
-	el := measureGated("rr", &ready, &done, startGate, errs)
+			return time.Since(t), nil
+		}}, nil
+	})
 	all, pct := percentiles(lat)
 	fmt.Printf("rr conns=%d target_rps=%.0f requests=%d seconds=%.3f rps=%.0f p50_us=%.0f p90_us=%.0f p99_us=%.0f max_us=%.0f\n",
 		*conns, *rate, len(all), el.Seconds(), float64(len(all))/el.Seconds(), pct(0.5), pct(0.9), pct(0.99),
 		pct(1))
 }
 
-// measureGated waits for every worker to finish its warm-up, opens the gate, and returns the time
-// until all are done; a worker's error, in the warm-up or after, ends the program.
-func measureGated(name string, ready, done *sync.WaitGroup, startGate chan struct{},
-	errs chan error) time.Duration {
+// worker is one load connection (rr) or one worker making connections (churn): request makes
+// request k and returns its latency (measured: after the warm-up); close ends it.
+type worker struct {
+	request func(k int, measured bool) (time.Duration, error)
+	close   func()
+}
+
+// gatedRun starts conns workers, each made by start(i). Each makes its warm requests, waits until
+// every worker has, then makes its per measured requests. It returns the time from opening the
+// gate until all are done, and every worker's measured latencies; a worker's error, in the
+// warm-up or after, ends the program.
+func gatedRun(name string, conns, warm, per int, start func(i int) (worker, error)) (time.Duration,
+	[][]time.Duration) {
+	lat := make([][]time.Duration, conns)
+	var ready, done sync.WaitGroup
+	gate := make(chan struct{})
+	errs := make(chan error, conns)
+	ready.Add(conns)
+	done.Add(conns)
+	for i := 0; i < conns; i++ {
+		go func(i int) {
+			defer done.Done()
+			readyOnce := sync.OnceFunc(ready.Done)
+			defer readyOnce()
+			w, err := start(i)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer w.close()
+			for k := 0; k < warm; k++ {
+				if _, err := w.request(k, false); err != nil {
+					errs <- err
+					return
+				}
+			}
+			readyOnce()
+			<-gate
+			l := make([]time.Duration, per)
+			for k := range l {
+				if l[k], err = w.request(warm+k, true); err != nil {
+					errs <- err
+					return
+				}
+			}
+			lat[i] = l
+		}(i)
+	}
 	ready.Wait()
 	select {
 	case err := <-errs:
 		fail(name + " warm-up: " + err.Error())
 	default:
 	}
-	start := time.Now()
-	close(startGate)
+	begin := time.Now()
+	close(gate)
 	done.Wait()
-	el := time.Since(start)
+	el := time.Since(begin)
 	select {
 	case err := <-errs:
 		fail(name + ": " + err.Error())
 	default:
 	}
-	return el
+	return el, lat
 }
 
 // percentiles merges the workers' latencies, sorted, and returns them with a function from a
@@ -322,71 +335,39 @@ func churn(args []string) {
 	fs.Parse(args)
 
 	deadline := time.Now().Add(*timeout)
-	per := *requests / *conns
-	warm := *warmup / *conns
-	lat := make([][]time.Duration, *conns)
-	var ready, done sync.WaitGroup
-	startGate := make(chan struct{})
-	errs := make(chan error, *conns)
-	ready.Add(*conns)
-	done.Add(*conns)
-	for i := 0; i < *conns; i++ {
-		go func(i int) {
-			defer done.Done()
-			readyOnce := sync.OnceFunc(ready.Done)
-			defer readyOnce()
-			dialer := net.Dialer{Timeout: *connTimeout}
-			msg := make([]byte, 5+*size)
-			msg[0] = 'R'
-			binary.BigEndian.PutUint32(msg[1:5], uint32(*size))
-			req := msg[5:]
-			resp := make([]byte, *size)
-			one := func(k int) (time.Duration, error) {
-				if time.Now().After(deadline) {
-					return 0, fmt.Errorf("not done within %s", *timeout)
-				}
-				rand.Read(req[:8])
-				binary.BigEndian.PutUint64(req[*size-8:], uint64(k))
-				start := time.Now()
-				c, err := dialer.Dial("tcp", *addr)
-				if err != nil {
-					return 0, err
-				}
-				defer c.Close()
-				c.SetDeadline(start.Add(*connTimeout))
-				if _, err := c.Write(msg); err != nil {
-					return 0, fmt.Errorf("connection %d: write: %w", k, err)
-				}
-				if _, err := io.ReadFull(c, resp); err != nil {
-					return 0, fmt.Errorf("connection %d: read: %w", k, err)
-				}
-				el := time.Since(start)
-				if !bytes.Equal(req, resp) {
-					return 0, fmt.Errorf("connection %d: the response differs from its request", k)
-				}
-				return el, nil
+	el, lat := gatedRun("churn", *conns, *warmup / *conns, *requests / *conns, func(int) (worker, error) {
+		dialer := net.Dialer{Timeout: *connTimeout}
+		msg := make([]byte, 5+*size)
+		msg[0] = 'R'
+		binary.BigEndian.PutUint32(msg[1:5], uint32(*size))
+		req := msg[5:]
+		resp := make([]byte, *size)
+		return worker{close: func() {}, request: func(k int, _ bool) (time.Duration, error) {
+			if time.Now().After(deadline) {
+				return 0, fmt.Errorf("not done within %s", *timeout)
 			}
-			for k := 0; k < warm; k++ {
-				if _, err := one(k); err != nil {
-					errs <- err
-					return
-				}
+			rand.Read(req[:8])
+			binary.BigEndian.PutUint64(req[*size-8:], uint64(k))
+			start := time.Now()
+			c, err := dialer.Dial("tcp", *addr)
+			if err != nil {
+				return 0, err
 			}
-			readyOnce()
-			<-startGate
-			l := make([]time.Duration, per)
-			for k := 0; k < per; k++ {
-				d, err := one(warm + k)
-				if err != nil {
-					errs <- err
-					return
-				}
-				l[k] = d
+			defer c.Close()
+			c.SetDeadline(start.Add(*connTimeout))
+			if _, err := c.Write(msg); err != nil {
+				return 0, fmt.Errorf("connection %d: write: %w", k, err)
 			}
-			lat[i] = l
-		}(i)
-	}
-	el := measureGated("churn", &ready, &done, startGate, errs)
+			if _, err := io.ReadFull(c, resp); err != nil {
+				return 0, fmt.Errorf("connection %d: read: %w", k, err)
+			}
+			el := time.Since(start)
+			if !bytes.Equal(req, resp) {
+				return 0, fmt.Errorf("connection %d: the response differs from its request", k)
+			}
+			return el, nil
+		}}, nil
+	})
 	all, pct := percentiles(lat)
 	fmt.Printf("churn conns=%d requests=%d seconds=%.3f rate=%.0f p50_us=%.0f p90_us=%.0f p99_us=%.0f max_us=%.0f\n",
 		*conns, len(all), el.Seconds(), float64(len(all))/el.Seconds(), pct(0.5), pct(0.9), pct(0.99), pct(1))
