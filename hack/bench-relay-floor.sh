@@ -108,6 +108,7 @@ start_contender() { # name: starts it, waits until it accepts, sets PORT
   "$DP" ready -tcp "127.0.0.1:$PORT"
 }
 
+field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$out"; } # from the load tool's last output line
 run_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { print s }'; }
 
 start_bg app "$DP" serve -addr "127.0.0.1:$APP_PORT"
@@ -125,7 +126,6 @@ for ((run = 1; run <= RUNS; run++)); do
     after=$(run_ns "${PIDS[$name]}")
     stop_bg "$name"
     cpu=$(awk -v a="$before" -v b="$after" -v n="$REQUESTS" 'BEGIN { printf "%.2f", (b - a) / n / 1000 }')
-    field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$out"; }
     printf '%s,%s,cpu_per_request,%s,us\n%s,%s,rps,%s,requests/s\n%s,%s,p50,%s,us\n%s,%s,p99,%s,us\n' \
       "$run" "$name" "$cpu" "$run" "$name" "$(field rps)" "$run" "$name" "$(field p50_us)" \
       "$run" "$name" "$(field p99_us)" >>"$CSV"
