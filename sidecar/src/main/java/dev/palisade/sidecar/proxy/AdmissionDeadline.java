@@ -3,7 +3,6 @@ package dev.palisade.sidecar.proxy;
 import dev.palisade.sidecar.tls.HandshakeFailure;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * First in every accepted connection's pipeline: one clock for everything before admission
  * (protocol detection, TLS handshake, identity and policy checks), so a peer that connects and
  * stalls is closed and counted {@code handshake_timeout}. On admission it gives way to an
- * {@link IdleStateHandler} for the established connection ({@link #admitted}).
+ * {@link IdleTimeout} for the established connection ({@link #admitted}).
  */
 final class AdmissionDeadline extends ChannelInboundHandlerAdapter {
 
@@ -37,7 +36,7 @@ final class AdmissionDeadline extends ChannelInboundHandlerAdapter {
     var pipeline = anyHandler.pipeline();
     if (pipeline.get(NAME) != null) {
       pipeline.replace(NAME, IDLE,
-          new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
+          new IdleTimeout(idleTimeout));
     }
   }
 

@@ -89,8 +89,9 @@ final class EpollReAddingIoHandler implements IoHandler {
 
   @Override
   public IoRegistration register(IoHandle handle) throws Exception {
-    IoRegistration registration = delegate.register(handle);
-    return handle instanceof EpollIoHandle epoll
+    IoHandle routed = RoutedIoHandle.wrap(handle);
+    IoRegistration registration = delegate.register(routed);
+    return routed instanceof EpollIoHandle epoll
         ? new ReAddingRegistration(registration, epoll)
         : registration;
   }

@@ -7,7 +7,8 @@ final class Relay {
   private Relay() {}
 
   /**
-   * Points each side's {@link RelayHandler} at the other and starts reading both. Both
+   * Points each side's {@link RelayHandler} at the other, starts reading both, and lets a
+   * {@link DirectRelay} serve them whenever they are quiet (on epoll). Both
    * channels share one event loop (the upstream is connected on the downstream's loop), so this
    * runs without locks.
    */
@@ -23,5 +24,11 @@ final class Relay {
     up.attach(upstream, downstream, down);
     down.readWhile(upstream.isWritable());
     up.readWhile(downstream.isWritable());
+    DirectRelay direct = DirectRelay.between(downstream, down, upstream, up);
+    if (direct != null) {
+      down.useDirectRelay(direct);
+      up.useDirectRelay(direct);
+      direct.tryClaim();
+    }
   }
 }

@@ -9,7 +9,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.SslCloseCompletionEvent;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.function.LongConsumer;
@@ -41,6 +40,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
   private Channel self;
   private Channel partner;
   private RelayHandler partnerRelay;
+  private DirectRelay direct;
   private boolean inputEnded;
 
   /** @param relayed told of every buffer forwarded, by its size (the traffic metrics) */
@@ -65,6 +65,16 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
 
   boolean inputEnded() {
     return inputEnded;
+  }
+
+  /** Lets {@code direct} serve this connection whenever it is quiet (both ends share it). */
+  void useDirectRelay(DirectRelay direct) {
+    this.direct = direct;
+  }
+
+  /** Counts application bytes forwarded from this side outside the pipeline. */
+  void relayed(long bytes) {
+    relayed.accept(bytes);
   }
 
   /**
@@ -106,6 +116,9 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
   public void channelReadComplete(ChannelHandlerContext ctx) {
     if (partner != null) {
       partner.flush();
+      if (direct != null) {
+        direct.tryClaim();
+      }
     }
     ctx.fireChannelReadComplete();
   }
@@ -131,9 +144,6 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     } else if (evt instanceof SslCloseCompletionEvent close && close.isSuccess()) {
       inputEnded = true;
       ctx.close(); // channelInactive flushes and closes the partner
-    } else if (evt instanceof IdleStateEvent) {
-      LOG.debug("closing idle connection {}", ctx.channel());
-      ctx.close();
     } else {
       ctx.fireUserEventTriggered(evt);
     }
@@ -159,6 +169,9 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (direct != null) {
+      direct.release();
+    }
     releaseHeld();
     if (partner != null && partner.isActive()) {
       partner.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
