@@ -96,6 +96,11 @@ final class DirectRelay {
     }
   }
 
+  /** Whether the relay serves the pair now (else the pipeline does). */
+  boolean claimed() {
+    return claimed;
+  }
+
   /** Gives both sockets back to their channels. */
   void release() {
     if (claimed) {

@@ -72,6 +72,10 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     this.direct = direct;
   }
 
+  DirectRelay directRelay() {
+    return direct;
+  }
+
   /** Counts application bytes forwarded from this side outside the pipeline. */
   void relayed(long bytes) {
     relayed.accept(bytes);
