@@ -7,20 +7,17 @@
 #   haproxy   mode tcp, nbthread BENCH_THREADS;
 #   jvm-floor bench/relay-floor/NioRelay.java: one selector thread, a fixed buffer per direction,
 #             nothing else, started by the proxy's launcher with its runtime and JVM flags: what
-#             the JVM itself costs a relay;
-#   iohandle  bench/relay-floor/IoHandleRelay.java: Netty accepts and connects, then relays the
-#             two sockets from EpollIoHandles on the same event loop (one), outside the channel
-#             machinery: the sketch of the lean relay (docs/sidecar.md), same launcher and flags.
+#             the JVM itself costs a relay.
 # 1 KB request / 1 KB response on BENCH_CONNS keep-alive connections (10,000 + 30,000 warm-up,
 # then BENCH_REQUESTS measured); CPU per request from the kernel's run time of every thread of
 # the proxy (/proc/<pid>/task/*/schedstat, nanoseconds) over the measured requests; requests/s,
 # p50 and p99 from the client. BENCH_RUNS rounds, the contenders in a different order in each.
-# docs/benchmarks.md ("Where a request's CPU goes") and docs/sidecar.md ("Next: a lean relay")
+# docs/benchmarks.md ("Where a request's CPU goes") and docs/sidecar.md ("The direct relay")
 # use it.
 #
 # Usage: bash hack/bench-relay-floor.sh   (about 3 minutes)
 # Environment: BENCH_RUNS (3), BENCH_THREADS (1), BENCH_CONNS (16), BENCH_REQUESTS (50000),
-#   BENCH_PORT_BASE (28000: ports base+80 .. base+311 on 127.0.0.1), BENCH_SKIP_BUILD=1.
+#   BENCH_PORT_BASE (28000: ports base+80 .. base+301 on 127.0.0.1), BENCH_SKIP_BUILD=1.
 # Output: a median [min-max] table and bench/results/relay-floor-<time>.csv
 #   (run,contender,figure,value,unit).
 set -euo pipefail
@@ -36,8 +33,7 @@ APP_PORT=$((BASE + 80))
 PAL_PORT=$((BASE + 101)) PAL_IN=$((BASE + 106)) PAL_ADMIN=$((BASE + 120))
 HAPROXY_PORT=$((BASE + 201))
 FLOOR_PORT=$((BASE + 301))
-IOHANDLE_PORT=$((BASE + 311))
-CONTENDERS=(palisade haproxy jvm-floor iohandle)
+CONTENDERS=(palisade haproxy jvm-floor)
 
 bash "$PALISADE_ROOT/hack/install-prereqs.sh"
 bench_install haproxy=haproxy
@@ -45,7 +41,7 @@ export PATH="$PATH:/usr/sbin"
 use_jdk25
 cd "$PALISADE_ROOT"
 bench_build_proxy
-bench_check_ports "$APP_PORT" "$PAL_PORT" "$PAL_IN" "$PAL_ADMIN" "$HAPROXY_PORT" "$FLOOR_PORT" "$IOHANDLE_PORT"
+bench_check_ports "$APP_PORT" "$PAL_PORT" "$PAL_IN" "$PAL_ADMIN" "$HAPROXY_PORT" "$FLOOR_PORT"
 
 WORK=$(mktemp -d /tmp/palisade-bench-relay-floor.XXXXXX)
 trap bench_cleanup EXIT
@@ -58,11 +54,8 @@ build_load_tool
 source "$PALISADE_ROOT/hack/bench-pki.sh"
 make_pki # the proxy needs an identity even to relay plaintext
 prepare_runtime
-mkdir -p "$WORK/iohandle"
 javac -d "$WORK/relay" bench/relay-floor/NioRelay.java
-javac -d "$WORK/iohandle" -cp "$DIST/lib/*" bench/relay-floor/IoHandleRelay.java
 launcher_java_for "$WORK/relay" "$WORK/relay" NioRelay "$FLOOR_PORT" "$APP_PORT"
-launcher_java_for "$WORK/iohandle" "$WORK/iohandle:$DIST/lib/*" IoHandleRelay "$IOHANDLE_PORT" "$APP_PORT"
 
 # Palisade: no destination is in the mesh, so the outbound listener relays plaintext.
 echo '{"version":"1","outbound":{"meshed":{}}}' >"$WORK/plain.json"
@@ -87,7 +80,6 @@ backend b
   server app 127.0.0.1:$APP_PORT
 EOF
 FLOOR_RELAY=(env PALISADE_JAVA="$WORK/relay/java" "$DIST/bin/palisade-proxy")
-IOHANDLE_RELAY=(env PALISADE_JAVA="$WORK/iohandle/java" "$DIST/bin/palisade-proxy")
 
 start_contender() { # name: starts it, waits until it accepts, sets PORT
   case $1 in
@@ -101,9 +93,6 @@ start_contender() { # name: starts it, waits until it accepts, sets PORT
     jvm-floor)
       start_bg jvm-floor "${FLOOR_RELAY[@]}"
       PORT=$FLOOR_PORT ;;
-    iohandle)
-      start_bg iohandle "${IOHANDLE_RELAY[@]}"
-      PORT=$IOHANDLE_PORT ;;
   esac
   "$DP" ready -tcp "127.0.0.1:$PORT"
 }

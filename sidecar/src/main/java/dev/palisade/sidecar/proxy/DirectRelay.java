@@ -135,17 +135,17 @@ final class DirectRelay {
      * bytes queued for the socket, none read and not yet decrypted.
      */
     private boolean quiet() {
-      ChannelOutboundBuffer queued = channel.unsafe().outboundBuffer();
       return channel.isActive() && channel.config().isAutoRead()
           && !relayHandler.inputEnded()
           && !(channel instanceof DuplexChannel duplex
               && (duplex.isInputShutdown() || duplex.isOutputShutdown()))
-          && queued != null && queued.totalPendingWriteBytes() == 0 && queued.isEmpty()
+          && nothingQueued()
           && (tls == null || (tls.handshakeFuture().isSuccess() && !engine.isInboundDone()
               && !engine.isOutboundDone() && !undecrypted(tls)));
     }
 
-    private boolean idle() {
+    /** No bytes waiting in the channel to be written to this socket. */
+    private boolean nothingQueued() {
       ChannelOutboundBuffer queued = channel.unsafe().outboundBuffer();
       return queued != null && queued.totalPendingWriteBytes() == 0 && queued.isEmpty();
     }
@@ -249,7 +249,7 @@ final class DirectRelay {
    * @return false if the pair was released (what was not sent is queued in the pipeline)
    */
   private boolean forward(End from, End to, ByteBuffer in, ByteBuffer out) {
-    if (!to.idle()) {
+    if (!to.nothingQueued()) {
       release(); // bytes queued ahead in the channel: this must go after them
       if (from.tls != null) {
         from.unread(in);

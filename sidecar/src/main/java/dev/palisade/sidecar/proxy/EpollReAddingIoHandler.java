@@ -35,6 +35,9 @@ import java.lang.reflect.Field;
  * thing taken from Netty's internals is the epoll descriptor, read by reflection from the
  * handler's private {@code epollFd} field; if that field is not there (a Netty that renamed it),
  * {@link #newFactory} fails at start-up rather than the proxy failing on the first half-close.
+ *
+ * <p>It is also where each channel is registered through a {@link RoutedIoHandle}, so that a
+ * {@link DirectRelay} can take the channel's read events while it serves the connection.
  */
 final class EpollReAddingIoHandler implements IoHandler {
 

@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * both directions have ended, or a side closes, the other side is closed after a flush. A TLS
  * close_notify means the peer closed both directions (Netty's BoringSSL engine answers it and
  * stops writing), so the TLS leg half-closes with a bare FIN and closes with close_notify.
+ *
+ * <p>While both channels are quiet a {@link DirectRelay} moves the bytes instead, outside the
+ * pipeline; it hands the pair back here the moment anything above has to happen, and is offered
+ * the pair again after each read here.
  */
 final class RelayHandler extends ChannelInboundHandlerAdapter {
 

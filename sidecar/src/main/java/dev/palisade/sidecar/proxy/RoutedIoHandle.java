@@ -31,7 +31,7 @@ final class RoutedIoHandle implements EpollIoHandle {
     this.key = key;
   }
 
-  /** {@code handle} itself unless it is a channel's, which is wrapped (and remembered once registered). */
+  /** {@code handle} itself unless it is a channel's: wrapped, and remembered once registered. */
   static IoHandle wrap(IoHandle handle) {
     return handle instanceof EpollIoHandle epoll && handle instanceof Channel.Unsafe unsafe
         ? new RoutedIoHandle(epoll, unsafe) : handle;
