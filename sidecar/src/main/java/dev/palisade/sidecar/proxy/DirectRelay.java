@@ -266,8 +266,16 @@ final class DirectRelay {
     return to.tls != null ? encryptAndSend(to, in, out) : sendOrQueue(to, in, null);
   }
 
+  /**
+   * Decrypts all of {@code in} and everything the engine can decrypt with it, sending it to
+   * {@code to} while the socket takes it and queueing it in the channel from the first send that
+   * does not complete. The engine may hold decrypted bytes past a full output buffer; they are
+   * taken out here in any case, since nothing else would ask for them until the peer sends more.
+   */
   private boolean decryptAndSend(End from, End to, ByteBuffer in, ByteBuffer out) {
     Buffers buffers = BUFFERS.get();
+    boolean direct = true;
+    boolean toAnswer = false;
     while (true) {
       out.clear();
       SSLEngineResult result;
@@ -281,11 +289,12 @@ final class DirectRelay {
       out.flip();
       if (out.hasRemaining()) {
         from.relayHandler.relayed(out.remaining());
-        if (!to.send(out, buffers.outAddress)) {
+        if (direct && !to.send(out, buffers.outAddress)) {
           release();
+          direct = false;
+        }
+        if (!direct) {
           to.queueRaw(out);
-          from.unread(in);
-          return false;
         }
       }
       if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
@@ -294,13 +303,9 @@ final class DirectRelay {
             .fireUserEventTriggered(SslCloseCompletionEvent.SUCCESS);
         return false;
       }
-      if (result.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP
-          || result.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_TASK) {
-        release(); // a post-handshake message to answer: the SslHandler does it on flush
-        from.unread(in);
-        from.channel.flush();
-        return false;
-      }
+      // A post-handshake message to answer (a key update): the SslHandler does it on flush.
+      toAnswer |= result.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP
+          || result.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_TASK;
       boolean moreDecrypted = result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW
           && result.bytesProduced() > 0; // the output filled up: the engine holds the rest
       if (!moreDecrypted
@@ -308,12 +313,15 @@ final class DirectRelay {
         break;
       }
     }
-    if (in.hasRemaining()) {
+    if (in.hasRemaining() || toAnswer) {
       release();
       from.unread(in);
+      if (toAnswer) {
+        from.channel.flush();
+      }
       return false;
     }
-    return true;
+    return direct;
   }
 
   private boolean encryptAndSend(End to, ByteBuffer in, ByteBuffer out) {
