@@ -121,13 +121,7 @@ class DirectRelayIT {
       // Full reads of many records each, some split between reads: what decrypts in one read
       // can be more than the relay's buffer holds, and the rest must still come out.
       byte[] stream = random(32 * 1024 * 1024);
-      CompletableFuture<Void> written = CompletableFuture.runAsync(() -> {
-        try {
-          client.getOutputStream().write(stream);
-        } catch (IOException e) {
-          throw new RuntimeException(e);
-        }
-      });
+      CompletableFuture<Void> written = writeInBackground(client, stream);
       byte[] echoed = new byte[stream.length];
       new DataInputStream(client.getInputStream()).readFully(echoed);
       written.get(20, TimeUnit.SECONDS);
@@ -145,13 +139,7 @@ class DirectRelayIT {
       assertThat(claimed()).isTrue();
       // Echoed back while the client does not read: the send to the client fills its socket.
       byte[] burst = random(16 * 1024 * 1024);
-      CompletableFuture<Void> written = CompletableFuture.runAsync(() -> {
-        try {
-          client.getOutputStream().write(burst);
-        } catch (IOException e) {
-          throw new RuntimeException(e);
-        }
-      });
+      CompletableFuture<Void> written = writeInBackground(client, burst);
       await().atMost(Duration.ofSeconds(20)).until(() -> !claimed());
       byte[] echoed = new byte[burst.length];
       new DataInputStream(client.getInputStream()).readFully(echoed);
@@ -251,6 +239,17 @@ class DirectRelayIT {
     byte[] response = new byte[size];
     new DataInputStream(client.getInputStream()).readFully(response);
     assertThat(response).isEqualTo(request);
+  }
+
+  /** Writes on another thread, so that the test can read (or not) meanwhile. */
+  private static CompletableFuture<Void> writeInBackground(Socket client, byte[] bytes) {
+    return CompletableFuture.runAsync(() -> {
+      try {
+        client.getOutputStream().write(bytes);
+      } catch (IOException e) {
+        throw new RuntimeException(e);
+      }
+    });
   }
 
   private static byte[] random(int size) {
