@@ -164,10 +164,11 @@ final class DirectRelay {
       }
       Buffers buffers = BUFFERS.get();
       ByteBuffer in = buffers.in;
+      long inAddress = PlatformDependent.directBufferAddress(in);
       for (int reads = 0; reads < MAX_READS_PER_EVENT; reads++) {
         int read;
         try {
-          read = socket.recvAddress(buffers.inAddress, 0, in.capacity());
+          read = socket.recvAddress(inAddress, 0, in.capacity());
         } catch (IOException e) {
           pair.release();
           channel.pipeline().fireExceptionCaught(e); // RelayHandler closes the pair
@@ -195,8 +196,12 @@ final class DirectRelay {
       return false; // a long burst: the channel reads the rest, fairly with other connections
     }
 
-    /** Sends all of {@code bytes}; false if the socket took less, or failed (then released). */
-    private boolean send(ByteBuffer bytes, long address) {
+    /**
+     * Sends all of {@code bytes} (a direct buffer); false if the socket took less, or failed
+     * (then released).
+     */
+    private boolean send(ByteBuffer bytes) {
+      long address = PlatformDependent.directBufferAddress(bytes);
       try {
         while (bytes.hasRemaining()) {
           int sent = socket.sendAddress(address, bytes.position(), bytes.limit());
@@ -273,7 +278,6 @@ final class DirectRelay {
    * taken out here in any case, since nothing else would ask for them until the peer sends more.
    */
   private boolean decryptAndSend(End from, End to, ByteBuffer in, ByteBuffer out) {
-    Buffers buffers = BUFFERS.get();
     boolean direct = true;
     boolean toAnswer = false;
     while (true) {
@@ -289,7 +293,7 @@ final class DirectRelay {
       out.flip();
       if (out.hasRemaining()) {
         from.relayHandler.relayed(out.remaining());
-        if (direct && !to.send(out, buffers.outAddress)) {
+        if (direct && !to.send(out)) {
           release();
           direct = false;
         }
@@ -355,9 +359,7 @@ final class DirectRelay {
    * then {@code plaintextAfter} (not encrypted yet), in the channel.
    */
   private boolean sendOrQueue(End to, ByteBuffer bytes, ByteBuffer plaintextAfter) {
-    Buffers buffers = BUFFERS.get();
-    long address = bytes == buffers.in ? buffers.inAddress : buffers.outAddress;
-    if (to.send(bytes, address)) {
+    if (to.send(bytes)) {
       return true;
     }
     release();
@@ -395,7 +397,5 @@ final class DirectRelay {
     private static final int SIZE = 64 * 1024;
     final ByteBuffer in = ByteBuffer.allocateDirect(SIZE);
     final ByteBuffer out = ByteBuffer.allocateDirect(SIZE + 1024);
-    final long inAddress = PlatformDependent.directBufferAddress(in);
-    final long outAddress = PlatformDependent.directBufferAddress(out);
   }
 }
